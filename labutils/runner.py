@@ -1,0 +1,196 @@
+"""Run the lab's notebooks headless: ``python -m labutils run``.
+
+Executes each notebook top to bottom in a fresh kernel (as Restart & Run All
+does), prints progress per notebook and cell, stops at the first failing cell
+naming the notebook, the cell and the error, writes the executed copies, and
+writes ``results.json`` with the run's figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+from .artifacts import load_results
+from .profiles import PROFILE_VARIABLE, PROFILES
+
+NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
+
+
+def default_notebooks_dir() -> Path:
+    """``notebooks/`` of the checkout that holds this package (or of the current folder)."""
+    here = Path(__file__).resolve().parent.parent / "notebooks"
+    return here if here.is_dir() else Path.cwd() / "notebooks"
+
+
+def lab_notebooks(folder: Path) -> list[Path]:
+    """The numbered notebooks in ``folder``, in order."""
+    return sorted(folder.glob(NOTEBOOK_PATTERN))
+
+
+def select_notebooks(folder: Path, wanted: list[str]) -> list[Path]:
+    """Notebooks named by number (``3``, ``03``), file name or path; all when ``wanted`` is empty."""
+    available = lab_notebooks(folder)
+    if not wanted:
+        return available
+    chosen = []
+    for item in wanted:
+        as_path = Path(item)
+        if as_path.suffix == ".ipynb" and as_path.is_file():
+            chosen.append(as_path)
+            continue
+        matches = [nb for nb in available if nb.name == item or (item.isdigit() and nb.name[:2] == f"{int(item):02d}")]
+        if not matches:
+            names = ", ".join(nb.name for nb in available) or "none"
+            raise SystemExit(f"No notebook matches {item!r}. Available: {names}")
+        chosen.extend(matches)
+    return chosen
+
+
+def installed_versions() -> dict[str, str]:
+    """Versions of the lab's libraries, read from package metadata (nothing is imported)."""
+    versions = {"python": platform.python_version()}
+    for label, candidates in {
+        "tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-macos"),
+        "keras": ("keras",),
+        "numpy": ("numpy",),
+        "matplotlib": ("matplotlib",),
+        "seaborn": ("seaborn",),
+        "scikit-learn": ("scikit-learn",),
+    }.items():
+        for distribution in candidates:
+            try:
+                versions[label] = metadata.version(distribution)
+                break
+            except metadata.PackageNotFoundError:
+                continue
+        else:
+            versions[label] = "not installed"
+    return versions
+
+
+def peak_child_memory_mib() -> float:
+    """Largest resident memory of any finished child process (the kernels), in MiB."""
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+class NotebookFailed(Exception):
+    def __init__(self, notebook: Path, cell_number: int, error: str):
+        super().__init__(f"{notebook.name}, code cell {cell_number}: {error}")
+        self.notebook, self.cell_number, self.error = notebook, cell_number, error
+
+
+def execute_notebook(path: Path, output_path: Path, log=print) -> float:
+    """Execute one notebook into ``output_path``; returns its wall time in seconds."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    notebook = nbformat.read(path, as_version=4)
+    code_cells = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
+    started = time.perf_counter()
+    cell_started = [started]
+
+    def on_cell_start(cell, cell_index, **_):
+        cell_started[0] = time.perf_counter()
+
+    def on_cell_executed(cell, cell_index, **_):
+        if cell.cell_type != "code":
+            return
+        now = time.perf_counter()
+        number = code_cells.index(cell_index) + 1
+        log(
+            f"  {path.stem}: cell {number}/{len(code_cells)} done in {now - cell_started[0]:.1f} s "
+            f"(notebook {now - started:.0f} s)",
+        )
+
+    client = NotebookClient(
+        notebook,
+        timeout=None,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        on_cell_start=on_cell_start,
+        on_cell_executed=on_cell_executed,
+    )
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        failing = next(
+            (i for i in code_cells if any(o.get("output_type") == "error" for o in notebook.cells[i].get("outputs", []))),
+            None,
+        )
+        number = code_cells.index(failing) + 1 if failing is not None else "?"
+        summary = f"{getattr(error, 'ename', 'Error')}: {getattr(error, 'evalue', str(error))}".strip()
+        nbformat.write(notebook, output_path)
+        raise NotebookFailed(path, number, summary) from None
+    nbformat.write(notebook, output_path)
+    return time.perf_counter() - started
+
+
+def run(notebooks: list[Path], output_dir: Path, profile: str, log=print) -> dict:
+    """Execute ``notebooks`` in order under ``profile``; write copies and results.json."""
+    os.environ[PROFILE_VARIABLE] = profile
+    output_dir.mkdir(parents=True, exist_ok=True)
+    summary = {"profile": profile, "notebooks": {}, "versions": installed_versions(), "platform": platform.platform()}
+    started = time.perf_counter()
+    log(f"Running {len(notebooks)} notebook(s) with the '{profile}' profile into {output_dir}/")
+    for index, path in enumerate(notebooks, 1):
+        log(f"[{index}/{len(notebooks)}] {path.name}")
+        seconds = execute_notebook(path, output_dir / path.name, log=log)
+        summary["notebooks"][path.name] = round(seconds, 1)
+        log(f"[{index}/{len(notebooks)}] {path.name} finished in {seconds:.0f} s")
+    summary["wall_seconds"] = round(time.perf_counter() - started, 1)
+    summary["peak_memory_mib"] = round(peak_child_memory_mib(), 1)
+    results = load_results_for(profile)
+    summary.update({key: value for key, value in results.items() if key not in summary})
+    (output_dir / "results.json").write_text(json.dumps(summary, indent=2, sort_keys=True))
+    return summary
+
+
+def load_results_for(profile: str) -> dict:
+    previous = os.environ.get(PROFILE_VARIABLE)
+    os.environ[PROFILE_VARIABLE] = profile
+    try:
+        return load_results()
+    finally:
+        if previous is None:
+            os.environ.pop(PROFILE_VARIABLE, None)
+        else:
+            os.environ[PROFILE_VARIABLE] = previous
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m labutils", description="Run the LSTM-on-IMDb lab's notebooks.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser("run", help="execute notebooks headless, as Restart & Run All")
+    run_parser.add_argument("notebooks", nargs="*", help="numbers (3), names or paths; default: all, in order")
+    run_parser.add_argument("--profile", choices=sorted(PROFILES), default=os.environ.get(PROFILE_VARIABLE, "full"))
+    run_parser.add_argument("--out", type=Path, default=Path("executed"), help="folder for executed copies (default: executed)")
+    run_parser.add_argument("--notebooks-dir", type=Path, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    folder = args.notebooks_dir or default_notebooks_dir()
+    notebooks = select_notebooks(folder, args.notebooks)
+    if not notebooks:
+        print(f"No notebooks found in {folder}", file=sys.stderr)
+        return 2
+    try:
+        summary = run(notebooks, args.out, args.profile)
+    except NotebookFailed as failure:
+        print(f"\nFAILED in {failure.notebook.name}, code cell {failure.cell_number}:\n  {failure.error}", file=sys.stderr)
+        print(f"The partly executed copy is in {args.out / failure.notebook.name}", file=sys.stderr)
+        return 1
+    print(f"\nAll {len(notebooks)} notebook(s) ran in {summary['wall_seconds']:.0f} s; peak kernel memory {summary['peak_memory_mib']:.0f} MiB.")
+    for key in ("test_accuracy", "test_loss", "epoch_seconds"):
+        if key in summary:
+            print(f"  {key}: {summary[key]}")
+    print(f"Results: {args.out / 'results.json'}")
+    return 0
