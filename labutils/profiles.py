@@ -28,7 +28,7 @@ class Profile:
 
 PROFILES = {
     "full": Profile("full", None, None, "the practical as written: every training review, every epoch"),
-    "smoke": Profile("smoke", 2000, 1, "a quick check: 2,000 training reviews, 1 epoch (numbers are not results)"),
+    "smoke": Profile("smoke", 2000, 1, "a quick check on 2,000 training reviews for 1 epoch; its numbers are not results"),
 }
 
 

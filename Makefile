@@ -1,0 +1,35 @@
+# Quick start (Linux or macOS, Python 3.11-3.13):
+#   make lab    create .venv, install, run every notebook (full profile) into executed/
+#   make test   install the test tools, run the unit tests and every notebook (smoke profile)
+# Variables: PYTHON=python3.12, VENV=path, PROFILE=smoke, TEST_REQUIREMENTS=requirements-ci.txt
+
+PYTHON ?= python3
+VENV ?= .venv
+PROFILE ?= full
+REQUIREMENTS ?= requirements.txt
+TEST_REQUIREMENTS ?= requirements-dev.txt
+BIN := $(VENV)/bin
+
+.PHONY: lab test jupyter clean
+
+lab: $(VENV)/.installed-$(basename $(REQUIREMENTS))
+	$(BIN)/python -m labutils run --profile $(PROFILE) --out executed
+
+test: $(VENV)/.installed-$(basename $(TEST_REQUIREMENTS))
+	LABUTILS_PROFILE=smoke $(BIN)/python -m pytest
+
+jupyter: $(VENV)/.installed-$(basename $(REQUIREMENTS))
+	$(BIN)/jupyter lab notebooks/
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 11) <= v <= (3, 13) else "This lab needs Python 3.11, 3.12 or 3.13; $(PYTHON) is %d.%d. Run e.g. make lab PYTHON=python3.12" % v)'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-%: %.txt pyproject.toml | $(BIN)/python
+	@echo "Installing $< into $(VENV) (the first time takes a few minutes)"
+	$(BIN)/python -m pip install --quiet -r $<
+	@touch $@
+
+clean:
+	rm -rf executed artifacts .pytest_cache
