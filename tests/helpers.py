@@ -1,0 +1,31 @@
+"""Shared pieces of the test suite."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+EXPECTED_FIRST_REVIEW = [1, 14, 22, 16, 43, 530, 973, 1622, 1385, 65, 458, 4468]
+
+
+def shared_data_dir() -> Path:
+    """The offline IMDb folder; in CI its absence is a failure, elsewhere a skip."""
+    value = os.environ.get("LABUTILS_DATA_DIR", "")
+    folder = Path(value) if value else ROOT.parent / "shared" / "data"
+    if not (folder / "imdb.npz").is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs the offline IMDb data, not found in {folder}")
+        pytest.skip(f"offline IMDb data not found in {folder}")
+    return folder
+
+
+def python_source(text: str) -> str:
+    """Notebook cell source with IPython magics (%pip, !cmd) replaced by `pass`, ready for ast."""
+    lines = []
+    for line in text.splitlines():
+        stripped = line.lstrip()
+        lines.append(line[: len(line) - len(stripped)] + "pass" if stripped.startswith(("%", "!")) else line)
+    return "\n".join(lines)

@@ -1,0 +1,100 @@
+"""The notebooks' shared skeleton, committed clean (nbval executes them separately)."""
+
+import ast
+import json
+import re
+import tomllib
+
+import pytest
+from helpers import NOTEBOOKS, ROOT, python_source
+
+EXPECTED = [
+    "01_lstm_theory_and_gates",
+    "02_data_loading_and_padding",
+    "03_model_build_and_summary",
+    "04_training_with_validation_split",
+    "05_test_evaluation_and_confusion_matrix",
+    "06_viva_voce",
+]
+IDENTITY_FIELDS = ["STUDENT_NAME", "ROLL_NO", "SEMESTER_YEAR", "ACADEMIC_SESSION", "DATE_OF_PERFORMANCE",
+                   "DATE_OF_SUBMISSION"]
+REPOSITORY = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
+
+
+def load(path):
+    return json.loads(path.read_text())
+
+
+def source(cell):
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def test_the_six_notebooks_of_the_practical_are_there():
+    assert [path.stem for path in NOTEBOOKS] == EXPECTED
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_clean(path):
+    notebook = load(path)
+    for number, cell in enumerate(notebook["cells"]):
+        if cell["cell_type"] == "code":
+            assert cell.get("outputs") == [], f"cell {number} has outputs: strip them before committing"
+            assert cell.get("execution_count") is None, f"cell {number} has an execution count"
+    assert notebook["metadata"]["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_skeleton(path):
+    cells = load(path)["cells"]
+    number = path.stem[:2]
+    title = source(cells[0])
+    assert title.startswith(f"# {number} · "), "the first cell is the title"
+    badge = f"https://colab.research.google.com/github/{REPOSITORY.removeprefix('https://github.com/')}/blob/main/notebooks/{path.name}"
+    assert badge in title, f"stale or missing Colab badge; expected a link to {badge}"
+    headings = [line for cell in cells if cell["cell_type"] == "markdown" for line in source(cell).splitlines()
+                if line.startswith("## ")]
+    assert headings[:3] == ["## Overview", "## Student", "## Setup"]
+    assert "## Exercises" in headings and "## Summary" in headings
+
+    code = [source(cell) for cell in cells if cell["cell_type"] == "code"]
+    assert all(field in code[0] for field in IDENTITY_FIELDS), "the first code cell is the identity cell"
+    assert "from labutils import setup" in code[1] and "setup()" in code[1], "the second code cell is the setup call"
+    assert f"git+{REPOSITORY}" in code[1], "the Colab install uses the repository address"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_code_cell_follows_a_markdown_cell(path):
+    cells = load(path)["cells"]
+    for index, cell in enumerate(cells):
+        if cell["cell_type"] == "code":
+            assert index > 0 and cells[index - 1]["cell_type"] == "markdown", f"code cell {index} has no explanation before it"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_explicit_imports_and_valid_python(path):
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        tree = ast.parse(python_source(source(cell)))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                assert all(alias.name != "*" for alias in node.names), "no `import *`"
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.stem[:2] in {"02", "04", "05", "06"}], ids=lambda p: p.stem)
+def test_data_loading_stays_visible(path):
+    code = "\n".join(source(cell) for cell in load(path)["cells"] if cell["cell_type"] == "code")
+    assert "keras.datasets.imdb.load_data(num_words=NUM_WORDS)" in code
+    assert re.search(r"NUM_WORDS = 10_000\nMAXLEN = 200", code)
+
+
+def test_profile_acts_through_one_visible_call():
+    code = {path.stem: "\n".join(source(c) for c in load(path)["cells"] if c["cell_type"] == "code") for path in NOTEBOOKS}
+    assert "apply_run_profile(x_train_padded, y_train, EPOCHS)" in code["04_training_with_validation_split"]
+    assert "model.fit(" in code["04_training_with_validation_split"]
+    assert "model.evaluate(x_test_padded, y_test" in code["05_test_evaluation_and_confusion_matrix"]
+
+
+def test_notebook_ids_are_stable_and_unique():
+    ids = [load(path)["metadata"]["labutils"]["notebook_id"] for path in NOTEBOOKS]
+    assert ids == [f"lstm-imdb/{stem}" for stem in EXPECTED]

@@ -1,0 +1,80 @@
+"""labutils.runner: `python -m labutils run`, the command behind `make lab`."""
+
+import json
+
+import nbformat
+import pytest
+
+from labutils import runner
+
+
+def write_notebook(path, *sources):
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, path)
+    return path
+
+
+@pytest.fixture
+def folder(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    write_notebook(notebooks / "01_first.ipynb", "print('one')")
+    write_notebook(
+        notebooks / "02_second.ipynb",
+        "from labutils import save_results\nsave_results(test_accuracy=0.9)",
+        "x = 2",
+    )
+    write_notebook(notebooks / "03_broken.ipynb", "ok = 1", "1 / 0", "never = 1")
+    (notebooks / "scratch.ipynb").write_text("{}")  # not a numbered notebook
+    return notebooks
+
+
+def test_lab_notebooks_are_the_numbered_ones_in_order(folder):
+    assert [p.name for p in runner.lab_notebooks(folder)] == ["01_first.ipynb", "02_second.ipynb", "03_broken.ipynb"]
+
+
+def test_select_notebooks_by_number_name_or_path(folder):
+    assert [p.name for p in runner.select_notebooks(folder, ["2", "01_first.ipynb"])] == ["02_second.ipynb", "01_first.ipynb"]
+    assert runner.select_notebooks(folder, [str(folder / "03_broken.ipynb")])[0].name == "03_broken.ipynb"
+    with pytest.raises(SystemExit, match="No notebook matches '9'"):
+        runner.select_notebooks(folder, ["9"])
+
+
+def test_run_executes_writes_copies_and_results(folder, tmp_path, monkeypatch):
+    monkeypatch.setenv("LABUTILS_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
+    lines = []
+    summary = runner.run(runner.select_notebooks(folder, ["1", "2"]), tmp_path / "out", "smoke", log=lines.append)
+    executed = nbformat.read(tmp_path / "out" / "01_first.ipynb", as_version=4)
+    assert executed.cells[0].outputs[0]["text"] == "one\n"
+    assert executed.cells[0].execution_count == 1
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert results == summary
+    assert results["profile"] == "smoke" and results["test_accuracy"] == 0.9
+    assert set(results["notebooks"]) == {"01_first.ipynb", "02_second.ipynb"}
+    assert results["peak_memory_mib"] > 0 and results["wall_seconds"] > 0 and "tensorflow" in results["versions"]
+    assert any("02_second: cell 2/2 done" in line for line in lines)
+
+
+def test_run_stops_at_the_first_failing_cell_and_names_it(folder, tmp_path):
+    with pytest.raises(runner.NotebookFailed) as caught:
+        runner.run(runner.select_notebooks(folder, ["3"]), tmp_path / "out", "smoke", log=lambda line: None)
+    assert caught.value.cell_number == 2 and "ZeroDivisionError" in caught.value.error
+    partial = nbformat.read(tmp_path / "out" / "03_broken.ipynb", as_version=4)
+    assert partial.cells[2].get("execution_count") is None  # nothing ran after the failure
+
+
+def test_main_reports_failure_and_success(folder, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("LABUTILS_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
+    assert runner.main(["run", "3", "--notebooks-dir", str(folder), "--out", str(tmp_path / "o")]) == 1
+    assert "FAILED in 03_broken.ipynb, code cell 2" in capsys.readouterr().err
+    assert runner.main(["run", "1", "--profile", "smoke", "--notebooks-dir", str(folder), "--out", str(tmp_path / "o")]) == 0
+    assert "All 1 notebook(s) ran" in capsys.readouterr().out
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert runner.main(["run", "--notebooks-dir", str(empty)]) == 2
+
+
+def test_installed_versions_reads_metadata_only():
+    versions = runner.installed_versions()
+    assert versions["tensorflow"] != "not installed" and versions["keras"].startswith("3.")
