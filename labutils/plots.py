@@ -37,7 +37,7 @@ def plot_length_histogram(lengths, cutoff: int, title: str = "Review lengths"):
     share_longer = float(np.mean(lengths > cutoff))
     figure, axis = plt.subplots(figsize=(9, 4))
     axis.hist(lengths, bins=np.arange(0, np.percentile(lengths, 99) + 20, 20), color="tab:blue", alpha=0.8)
-    axis.axvline(cutoff, color="tab:red", linestyle="--", label=f"maxlen = {cutoff} ({share_longer:.0%} of reviews are longer)")
+    axis.axvline(cutoff, color="tab:red", linestyle="--", label=f"maxlen = {cutoff} ({share_longer:.1%} of reviews are longer)")
     axis.set_xlabel("tokens per review")
     axis.set_ylabel("reviews")
     axis.set_title(title)

@@ -66,7 +66,7 @@ def test_plot_learning_curves_draws_both_metrics():
 
 def test_plot_length_histogram_marks_the_cutoff():
     figure = plot_length_histogram(np.array([10, 150, 250, 400]), 200)
-    assert "50% of reviews are longer" in figure.axes[0].get_legend().get_texts()[0].get_text()
+    assert "50.0% of reviews are longer" in figure.axes[0].get_legend().get_texts()[0].get_text()
     plt.close(figure)
     with pytest.raises(ValueError):
         plot_length_histogram([], 200)
