@@ -77,9 +77,9 @@ def save_results(**values) -> dict:
     return results
 
 
-def load_results() -> dict:
-    """This profile's results so far (empty dict when there are none)."""
-    path = artifacts_dir() / RESULTS_FILE
+def load_results(profile: str | None = None) -> dict:
+    """Results so far of ``profile`` (default: the current one); empty dict when there are none."""
+    path = artifacts_dir(profile) / RESULTS_FILE
     if not path.is_file():
         return {}
     try:

@@ -149,22 +149,10 @@ def run(notebooks: list[Path], output_dir: Path, profile: str, log=print) -> dic
         log(f"[{index}/{len(notebooks)}] {path.name} finished in {seconds:.0f} s")
     summary["wall_seconds"] = round(time.perf_counter() - started, 1)
     summary["peak_memory_mib"] = round(peak_child_memory_mib(), 1)
-    results = load_results_for(profile)
+    results = load_results(profile)
     summary.update({key: value for key, value in results.items() if key not in summary})
     (output_dir / "results.json").write_text(json.dumps(summary, indent=2, sort_keys=True))
     return summary
-
-
-def load_results_for(profile: str) -> dict:
-    previous = os.environ.get(PROFILE_VARIABLE)
-    os.environ[PROFILE_VARIABLE] = profile
-    try:
-        return load_results()
-    finally:
-        if previous is None:
-            os.environ.pop(PROFILE_VARIABLE, None)
-        else:
-            os.environ[PROFILE_VARIABLE] = previous
 
 
 def main(argv: list[str] | None = None) -> int:

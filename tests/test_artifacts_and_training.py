@@ -34,7 +34,8 @@ def test_results_merge_and_convert_numpy_values(monkeypatch):
     save_results(test_accuracy=np.float32(0.5))
     results = save_results(test_loss=0.7)
     assert results == {"test_accuracy": 0.5, "test_loss": 0.7, "profile": "smoke"}
-    assert load_results() == results
+    assert load_results() == results == load_results("smoke")
+    assert load_results("full") == {}
     monkeypatch.setenv("LABUTILS_PROFILE", "full")
     assert load_results() == {}
 
