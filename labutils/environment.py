@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import sys
+import uuid
 import warnings
 
 from .profiles import current_profile
@@ -69,6 +70,7 @@ def setup(seed: int = SEED) -> dict:
     profile = current_profile()
     gpus = gpu_names()
     record = {
+        "run_id": uuid.uuid4().hex,  # tells two runs apart, so a copied notebook shows up at grading
         "time": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "platform": "colab" if is_colab() else "local",
         "profile": profile.name,
