@@ -1,22 +1,27 @@
 # Quick start (Linux or macOS, Python 3.11-3.13):
 #   make lab    create .venv, install, run every notebook (full profile) into executed/
 #   make test   install the test tools, run the unit tests and every notebook (smoke profile)
-# Variables: PYTHON=python3.12, VENV=path, PROFILE=smoke, TEST_REQUIREMENTS=requirements-ci.txt
+#   make grade SUBMISSIONS=folder   grade students' executed notebooks (writes grades.csv and grades.json)
+# Variables: PYTHON=python3.12, VENV=path, PROFILE=smoke, TEST_REQUIREMENTS=requirements-ci.txt, HTML=1
 
 PYTHON ?= python3
 VENV ?= .venv
 PROFILE ?= full
 REQUIREMENTS ?= requirements.txt
+SUBMISSIONS ?= submissions
 TEST_REQUIREMENTS ?= requirements-dev.txt
 BIN := $(VENV)/bin
 
-.PHONY: lab test jupyter clean
+.PHONY: lab test jupyter grade clean
 
 lab: $(VENV)/.installed-$(basename $(REQUIREMENTS))
-	$(BIN)/python -m labutils run --profile $(PROFILE) --out executed
+	$(BIN)/python -m labutils run --profile $(PROFILE) --out executed $(if $(HTML),--html)
 
 test: $(VENV)/.installed-$(basename $(TEST_REQUIREMENTS))
 	LABUTILS_PROFILE=smoke $(BIN)/python -m pytest
+
+grade: $(VENV)/.installed-$(basename $(REQUIREMENTS))
+	$(BIN)/python -m labutils.grade $(SUBMISSIONS) --csv grades.csv --json grades.json
 
 jupyter: $(VENV)/.installed-$(basename $(REQUIREMENTS))
 	$(BIN)/jupyter lab notebooks/
@@ -32,4 +37,4 @@ $(VENV)/.installed-%: %.txt pyproject.toml | $(BIN)/python
 	@touch $@
 
 clean:
-	rm -rf executed artifacts .pytest_cache
+	rm -rf executed artifacts .pytest_cache grades.csv grades.json

@@ -19,6 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .artifacts import load_results
+from .paths import checkout_root
 from .profiles import PROFILE_VARIABLE, PROFILES
 
 NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
@@ -90,9 +91,12 @@ class NotebookFailed(Exception):
 
 def execute_notebook(path: Path, output_path: Path, log=print) -> float:
     """Execute one notebook into ``output_path``; returns its wall time in seconds."""
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    try:
+        import nbformat
+        from nbclient import NotebookClient
+        from nbclient.exceptions import CellExecutionError
+    except ImportError:
+        raise SystemExit("Running notebooks needs the lab extra: pip install -e '.[lab]' (make lab installs it)") from None
 
     notebook = nbformat.read(path, as_version=4)
     code_cells = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
@@ -135,8 +139,20 @@ def execute_notebook(path: Path, output_path: Path, log=print) -> float:
     return time.perf_counter() - started
 
 
-def run(notebooks: list[Path], output_dir: Path, profile: str, log=print) -> dict:
-    """Execute ``notebooks`` in order under ``profile``; write copies and results.json."""
+def write_html(notebook_path: Path) -> Path:
+    """An HTML copy of an executed notebook next to it, for hand-in or reading without Jupyter."""
+    try:
+        from nbconvert import HTMLExporter
+    except ImportError:
+        raise SystemExit("HTML copies need nbconvert: pip install nbconvert (JupyterLab brings it)") from None
+    body, _ = HTMLExporter().from_filename(str(notebook_path))
+    html_path = notebook_path.with_suffix(".html")
+    html_path.write_text(body, encoding="utf-8")
+    return html_path
+
+
+def run(notebooks: list[Path], output_dir: Path, profile: str, log=print, html: bool = False) -> dict:
+    """Execute ``notebooks`` in order under ``profile``; write copies (and HTML ones) and results.json."""
     os.environ[PROFILE_VARIABLE] = profile
     output_dir.mkdir(parents=True, exist_ok=True)
     summary = {"profile": profile, "notebooks": {}, "versions": installed_versions(), "platform": platform.platform()}
@@ -147,12 +163,33 @@ def run(notebooks: list[Path], output_dir: Path, profile: str, log=print) -> dic
         seconds = execute_notebook(path, output_dir / path.name, log=log)
         summary["notebooks"][path.name] = round(seconds, 1)
         log(f"[{index}/{len(notebooks)}] {path.name} finished in {seconds:.0f} s")
+        if html:
+            log(f"[{index}/{len(notebooks)}] wrote {write_html(output_dir / path.name)}")
     summary["wall_seconds"] = round(time.perf_counter() - started, 1)
     summary["peak_memory_mib"] = round(peak_child_memory_mib(), 1)
     results = load_results(profile)
     summary.update({key: value for key, value in results.items() if key not in summary})
     (output_dir / "results.json").write_text(json.dumps(summary, indent=2, sort_keys=True))
     return summary
+
+
+def repository_command(root: Path, new_address: str | None) -> int:
+    """``python -m labutils repository [OWNER/NAME]``."""
+    from . import repository as repo_tools
+
+    if new_address:
+        try:
+            changed = repo_tools.move(root, new_address)
+        except ValueError as error:
+            print(error, file=sys.stderr)
+            return 2
+        print(f"Repository is now {repo_tools.repository(root)}; rewrote: {', '.join(changed) or 'nothing (already there)'}")
+    found = repo_tools.problems(root)
+    for problem in found:
+        print(problem, file=sys.stderr)
+    if not found:
+        print(f"Every Colab badge and install line points to {repo_tools.GITHUB}{repo_tools.repository(root)}")
+    return 1 if found else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -162,8 +199,26 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument("notebooks", nargs="*", help="numbers (3), names or paths; default: all, in order")
     run_parser.add_argument("--profile", choices=sorted(PROFILES), default=os.environ.get(PROFILE_VARIABLE, "full"))
     run_parser.add_argument("--out", type=Path, default=Path("executed"), help="folder for executed copies (default: executed)")
+    run_parser.add_argument("--html", action="store_true", help="also write an HTML copy of each executed notebook")
     run_parser.add_argument("--notebooks-dir", type=Path, default=None, help=argparse.SUPPRESS)
+    manifest_parser = commands.add_parser(
+        "manifest", help="maintainers: refresh the grader's fingerprints of the lesson cells after editing a notebook")
+    manifest_parser.add_argument("--notebooks-dir", type=Path, default=None, help=argparse.SUPPRESS)
+    repository_parser = commands.add_parser(
+        "repository", help="maintainers: check the Colab badges, or move them all to a new GitHub address")
+    repository_parser.add_argument("new_address", nargs="?", help="OWNER/NAME or https://github.com/OWNER/NAME")
+    repository_parser.add_argument("--root", type=Path, default=None, help="the lab's checkout (default: this one)")
     args = parser.parse_args(argv)
+
+    if args.command == "repository":
+        return repository_command(args.root or checkout_root() or Path.cwd(), args.new_address)
+    if args.command == "manifest":
+        from .manifest import MANIFEST_PATH, write_manifest
+
+        manifest = write_manifest(args.notebooks_dir or default_notebooks_dir())
+        cells = sum(len(entry["lesson_cells"]) for entry in manifest["notebooks"].values())
+        print(f"Wrote {MANIFEST_PATH}: {len(manifest['notebooks'])} notebooks, {cells} lesson cells")
+        return 0
 
     folder = args.notebooks_dir or default_notebooks_dir()
     notebooks = select_notebooks(folder, args.notebooks)
@@ -171,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"No notebooks found in {folder}", file=sys.stderr)
         return 2
     try:
-        summary = run(notebooks, args.out, args.profile)
+        summary = run(notebooks, args.out, args.profile, html=args.html)
     except NotebookFailed as failure:
         print(f"\nFAILED in {failure.notebook.name}, code cell {failure.cell_number}:\n  {failure.error}", file=sys.stderr)
         print(f"The partly executed copy is in {args.out / failure.notebook.name}", file=sys.stderr)

@@ -68,8 +68,10 @@ def test_main_reports_failure_and_success(folder, tmp_path, capsys, monkeypatch)
     monkeypatch.setenv("LABUTILS_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
     assert runner.main(["run", "3", "--notebooks-dir", str(folder), "--out", str(tmp_path / "o")]) == 1
     assert "FAILED in 03_broken.ipynb, code cell 2" in capsys.readouterr().err
-    assert runner.main(["run", "1", "--profile", "smoke", "--notebooks-dir", str(folder), "--out", str(tmp_path / "o")]) == 0
+    assert runner.main(["run", "1", "--profile", "smoke", "--html", "--notebooks-dir", str(folder), "--out", str(tmp_path / "o")]) == 0
     assert "All 1 notebook(s) ran" in capsys.readouterr().out
+    html = (tmp_path / "o" / "01_first.html").read_text()
+    assert html.lstrip().lower().startswith("<!doctype html") and "one" in html  # the HTML copy for hand-in
     empty = tmp_path / "empty"
     empty.mkdir()
     assert runner.main(["run", "--notebooks-dir", str(empty)]) == 2
@@ -78,3 +80,15 @@ def test_main_reports_failure_and_success(folder, tmp_path, capsys, monkeypatch)
 def test_installed_versions_reads_metadata_only():
     versions = runner.installed_versions()
     assert versions["tensorflow"] != "not installed" and versions["keras"].startswith("3.")
+
+
+def test_manifest_command_and_the_committed_manifest_is_current(tmp_path, monkeypatch, capsys):
+    from labutils import manifest
+
+    target = tmp_path / "manifest.json"
+    monkeypatch.setattr(manifest, "MANIFEST_PATH", target)
+    monkeypatch.setattr(manifest.write_manifest, "__defaults__", (target,))
+    assert runner.main(["manifest"]) == 0
+    assert "6 notebooks" in capsys.readouterr().out
+    assert json.loads(target.read_text()) == manifest.load_manifest(), (
+        "labutils/lesson_manifest.json is out of date: run `python -m labutils manifest` after editing a notebook")

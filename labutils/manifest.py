@@ -1,0 +1,121 @@
+"""Fingerprints of the lab's lesson cells, for the grader: ``labutils/lesson_manifest.json``.
+
+A student's executed notebook is compared with the committed one cell by cell.
+Each lesson code cell is reduced to its Python tokens (comments, blank lines and
+spacing dropped, so a note in the margin is fine but ``EPOCHS = 1`` is not) and
+hashed. The manifest also records which cells hold the evidence the grader
+reads (the run record, the learning curves, the test accuracy, the confusion
+matrix), taken from each cell's ``metadata.labutils.evidence``.
+
+The manifest ships inside the package, so a teacher can grade with a plain
+``pip install`` of labutils. Maintainers rebuild it after editing a notebook
+with ``python -m labutils manifest``; a test fails while it is out of date.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import io
+import json
+import tokenize
+from pathlib import Path
+
+MANIFEST_PATH = Path(__file__).with_name("lesson_manifest.json")
+MANIFEST_FORMAT = 1
+IDENTITY_FIELDS = ("STUDENT_NAME", "ROLL_NO", "SEMESTER_YEAR", "ACADEMIC_SESSION", "DATE_OF_PERFORMANCE",
+                   "DATE_OF_SUBMISSION")
+
+
+def cell_source(cell: dict) -> str:
+    """A cell's source as one string (notebooks store it as a string or a list of lines)."""
+    source = cell.get("source", "")
+    if isinstance(source, list):
+        return "".join(part for part in source if isinstance(part, str))
+    return source if isinstance(source, str) else ""
+
+
+def canonical_code(source: str) -> str:
+    """The cell's code without comments, trailing spaces and blank lines.
+
+    Only comment tokens are taken out, at their positions in the text, so the
+    result is the same whichever Python version tokenizes it (3.12 splits
+    f-strings into more tokens than 3.11 does).
+    """
+    lines = source.splitlines()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.COMMENT:
+                row, column = token.start
+                lines[row - 1] = lines[row - 1][:column]
+    except (tokenize.TokenError, SyntaxError):
+        # not Python a tokenizer can finish (an unclosed string, say): drop whole-line comments only
+        lines = [line for line in lines if not line.lstrip().startswith("#")]
+    return "\n".join(line.rstrip() for line in lines if line.strip())
+
+
+def fingerprint(source: str) -> str:
+    """Short hash of :func:`canonical_code`."""
+    return hashlib.sha256(canonical_code(source).encode()).hexdigest()[:16]
+
+
+def identity_values(source: str) -> dict[str, str] | None:
+    """The identity fields a cell assigns as plain strings, or None when it is not the identity cell.
+
+    Read with :mod:`ast` without running anything, so a hostile cell cannot act.
+    """
+    if "STUDENT_NAME" not in source:
+        return None
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    values = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name = node.targets[0].id
+            if name in IDENTITY_FIELDS:
+                value = node.value
+                values[name] = value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else ""
+    return values if "STUDENT_NAME" in values else None
+
+
+def first_line(source: str) -> str:
+    """The first non-blank line of a cell, to name it in a report."""
+    return next((line.strip() for line in source.splitlines() if line.strip()), "")[:60]
+
+
+def describe_notebook(notebook: dict, file_name: str) -> dict:
+    """The manifest entry of one committed lab notebook."""
+    cells = notebook["cells"]
+    title = cell_source(cells[0]).splitlines()[0].lstrip("# ").strip() if cells else file_name
+    lesson_cells = []
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell_source(cell)
+        if identity_values(source) is not None:
+            continue  # the student fills this one in
+        evidence = cell.get("metadata", {}).get("labutils", {}).get("evidence")
+        lesson_cells.append({"fingerprint": fingerprint(source), "first_line": first_line(source), "evidence": evidence})
+    return {"file": file_name, "title": title, "lesson_cells": lesson_cells}
+
+
+def build_manifest(notebooks_dir: Path) -> dict:
+    """The manifest for every numbered notebook in ``notebooks_dir``."""
+    entries = {}
+    for path in sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb")):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        notebook_id = notebook["metadata"]["labutils"]["notebook_id"]
+        entries[notebook_id] = describe_notebook(notebook, path.name)
+    return {"format": MANIFEST_FORMAT, "notebooks": entries}
+
+
+def write_manifest(notebooks_dir: Path, path: Path = MANIFEST_PATH) -> dict:
+    manifest = build_manifest(notebooks_dir)
+    path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return manifest
+
+
+def load_manifest(path: Path = MANIFEST_PATH) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))

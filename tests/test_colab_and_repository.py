@@ -1,0 +1,128 @@
+"""Colab, simulated: what the setup cell would install there; and the repository address in one place."""
+
+import json
+import shlex
+import shutil
+import sys
+import tomllib
+import types
+from importlib import metadata
+
+import pytest
+from helpers import NOTEBOOKS, ROOT
+from IPython.core.inputtransformer2 import TransformerManager
+
+from labutils import repository
+from labutils.manifest import cell_source
+
+# Colab's runtime as this lab targets it (Python 3.13, TensorFlow 2.20, Keras 3.13). The packages
+# labutils names must already be there at these versions or older, so pip installs nothing
+# but labutils. Update these when Colab moves.
+COLAB_RUNTIME = {"numpy": "2.0.2", "matplotlib": "3.10.0", "seaborn": "0.13.2", "scikit-learn": "1.6.1"}
+# Colab pins these itself; pip upgrading them breaks or restarts the runtime.
+LEAVE_ALONE = {"tensorflow", "tensorflow-cpu", "keras", "numpy", "ipykernel", "ipython", "jupyter-client", "tornado",
+               "pyzmq", "google-colab"}
+
+
+class FakeShell:
+    """Stands in for Colab's IPython: records the magics a cell would run instead of running them."""
+
+    def __init__(self):
+        self.magics = []
+
+    def run_line_magic(self, name, line):
+        self.magics.append((name, line))
+
+    def system(self, command):
+        self.magics.append(("!", command))
+
+
+def setup_cell(path):
+    notebook = json.loads(path.read_text())
+    return next(cell_source(c) for c in notebook["cells"] if c["cell_type"] == "code" and "setup()" in cell_source(c))
+
+
+def run_setup_cell(source, monkeypatch, on_colab):
+    if on_colab:
+        monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    shell = FakeShell()
+    code = TransformerManager().transform_cell(source)
+    namespace = {"get_ipython": lambda: shell}
+    exec(compile(code, "setup-cell", "exec"), namespace)  # the lab's own cell, with a fake shell
+    return shell.magics, namespace["run_record"]
+
+
+def version_tuple(text):
+    return tuple(int(part) for part in text.split(".")[:3] if part.isdigit())
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_on_colab_the_setup_cell_installs_only_labutils_from_the_repository(path, monkeypatch, capsys):
+    magics, record = run_setup_cell(setup_cell(path), monkeypatch, on_colab=True)
+    assert len(magics) == 1 and magics[0][0] == "pip", magics
+    arguments = shlex.split(magics[0][1])
+    repo = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
+    assert arguments == ["install", "--quiet", f"labutils @ git+{repo}"]  # no -U, no extras, nothing else
+    out = capsys.readouterr().out
+    assert record["platform"] == "colab" and "Google Colab" in out
+    if not record["gpu"]:
+        assert "Runtime > Change runtime type" in out, "a Colab user without a GPU is told how to get one"
+
+
+def test_locally_the_setup_cell_installs_nothing(monkeypatch, capsys):
+    magics, record = run_setup_cell(setup_cell(NOTEBOOKS[0]), monkeypatch, on_colab=False)
+    assert magics == [] and record["platform"] == "local"
+    assert "GPU:" in capsys.readouterr().out
+
+
+def test_what_pip_would_install_on_colab_leaves_its_libraries_alone():
+    """labutils' own requirements (the installed metadata pip reads), without extras."""
+    base = [r for r in metadata.requires("labutils") or [] if "extra ==" not in r]
+    names = {r.split(";")[0].split(">")[0].split("<")[0].split("=")[0].split("[")[0].strip().lower() for r in base}
+    assert not names & (LEAVE_ALONE - {"numpy"}), f"labutils must not pull {names & LEAVE_ALONE} on Colab"
+    for requirement in base:
+        assert "<" not in requirement and "==" not in requirement and "~=" not in requirement, requirement
+        name, _, minimum = requirement.split(";")[0].partition(">=")
+        name = name.strip().lower()
+        assert name in COLAB_RUNTIME, f"{name} is not known to be on Colab; it would be installed there"
+        assert version_tuple(minimum) <= version_tuple(COLAB_RUNTIME[name]), f"{requirement} would upgrade Colab's {name}"
+
+
+def test_badges_and_install_lines_agree_with_the_one_address():
+    assert repository.problems(ROOT) == []
+
+
+@pytest.fixture
+def lab_copy(tmp_path):
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    (tmp_path / "labutils").mkdir()
+    shutil.copy(ROOT / "labutils" / "lesson_manifest.json", tmp_path / "labutils")
+    return tmp_path
+
+
+def test_moving_the_repository_rewrites_every_badge(lab_copy):
+    changed = repository.move(lab_copy, "https://github.com/new-home/lstm-lab.git")
+    assert "pyproject.toml" in changed and "README.md" in changed and "labutils/lesson_manifest.json" in changed
+    assert repository.repository(lab_copy) == "new-home/lstm-lab"
+    assert repository.problems(lab_copy) == []
+    text = "".join(p.read_text() for p in (lab_copy / "notebooks").glob("*.ipynb")) + (lab_copy / "README.md").read_text()
+    assert "lstm-imdb-lab/lstm-imdb-lab" not in text
+    assert repository.move(lab_copy, "new-home/lstm-lab") == []  # a second run changes nothing
+
+
+def test_a_stale_or_broken_badge_is_reported(lab_copy):
+    notebook = lab_copy / "notebooks" / NOTEBOOKS[2].name
+    notebook.write_text(notebook.read_text().replace(f"/notebooks/{NOTEBOOKS[2].name}", "/notebooks/03_old_name.ipynb"))
+    readme = lab_copy / "README.md"
+    readme.write_text(readme.read_text().replace("github/lstm-imdb-lab/lstm-imdb-lab/blob/main/notebooks/06",
+                                                 "github/someone-else/fork/blob/main/notebooks/06"))
+    found = "\n".join(repository.problems(lab_copy))
+    assert f"{NOTEBOOKS[2].name}: the title's Colab badge" in found and "README.md: badge" in found
+
+
+@pytest.mark.parametrize("bad", ["", "lstm-lab", "https://gitlab.com/a/b", "a/b/c", "a b/c"])
+def test_a_bad_address_is_refused(bad):
+    with pytest.raises(ValueError, match="not a GitHub repository"):
+        repository.parse_repository(bad)
