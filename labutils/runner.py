@@ -154,6 +154,9 @@ def write_html(notebook_path: Path) -> Path:
 def run(notebooks: list[Path], output_dir: Path, profile: str, log=print, html: bool = False) -> dict:
     """Execute ``notebooks`` in order under ``profile``; write copies (and HTML ones) and results.json."""
     os.environ[PROFILE_VARIABLE] = profile
+    # Kernels draw figures inline, into the notebook; a backend such as Agg exported in the
+    # shell would leave the executed copies without their figures (and fail grading).
+    os.environ.pop("MPLBACKEND", None)
     output_dir.mkdir(parents=True, exist_ok=True)
     summary = {"profile": profile, "notebooks": {}, "versions": installed_versions(), "platform": platform.platform()}
     started = time.perf_counter()

@@ -98,3 +98,12 @@ def test_profile_acts_through_one_visible_call():
 def test_notebook_ids_are_stable_and_unique():
     ids = [load(path)["metadata"]["labutils"]["notebook_id"] for path in NOTEBOOKS]
     assert ids == [f"lstm-imdb/{stem}" for stem in EXPECTED]
+
+
+def test_the_cells_the_grader_reads_are_marked():
+    marked = {path.stem: [c["metadata"].get("labutils", {}).get("evidence") for c in load(path)["cells"]
+                          if c["cell_type"] == "code"] for path in NOTEBOOKS}
+    for stem, evidence in marked.items():
+        assert evidence.count("run-record") == 1 and evidence.index("run-record") == 1, f"{stem}: the setup cell"
+    assert {"run-profile", "learning-curves"} <= set(marked["04_training_with_validation_split"])
+    assert {"test-accuracy", "predict-accuracy", "confusion-matrix"} <= set(marked["05_test_evaluation_and_confusion_matrix"])

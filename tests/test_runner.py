@@ -92,3 +92,14 @@ def test_manifest_command_and_the_committed_manifest_is_current(tmp_path, monkey
     assert "6 notebooks" in capsys.readouterr().out
     assert json.loads(target.read_text()) == manifest.load_manifest(), (
         "labutils/lesson_manifest.json is out of date: run `python -m labutils manifest` after editing a notebook")
+
+
+def test_executed_copies_keep_their_figures_even_with_a_headless_backend_exported(tmp_path, monkeypatch):
+    monkeypatch.setenv("MPLBACKEND", "Agg")  # as a CI script or a server shell might set it
+    monkeypatch.setenv("LABUTILS_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    write_notebook(folder / "01_plot.ipynb", "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.show()")
+    runner.run(runner.lab_notebooks(folder), tmp_path / "out", "smoke", log=lambda line: None)
+    outputs = nbformat.read(tmp_path / "out" / "01_plot.ipynb", as_version=4).cells[0].outputs
+    assert any("image/png" in output.get("data", {}) for output in outputs)

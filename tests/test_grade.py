@@ -1,0 +1,400 @@
+"""labutils.grade on real executed notebooks, and on broken and tampered copies of them.
+
+Two real hand-ins:
+* ``tests/fixtures/full-run/``: the six notebooks executed by ``python -m labutils run``
+  with the full profile (see tests/fixtures/README.md for how they were made);
+* a smoke-profile run made here, by the runner, from the committed notebooks.
+Every tampered case starts from the full run and changes one thing.
+"""
+
+import base64
+import csv
+import json
+import os
+import shutil
+
+import pytest
+from helpers import ROOT, fill_identity, shared_data_dir
+
+from labutils import grade, runner
+from labutils.manifest import cell_source
+
+FULL_RUN = ROOT / "tests" / "fixtures" / "full-run"
+NB4 = "04_training_with_validation_split.ipynb"
+NB5 = "05_test_evaluation_and_confusion_matrix.ipynb"
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def save(notebook, path):
+    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+def code_cell(notebook, text):
+    """The code cell whose source contains ``text``."""
+    return next(c for c in notebook["cells"] if c["cell_type"] == "code" and text in cell_source(c))
+
+
+def set_source(cell, text):
+    cell["source"] = text
+
+
+def grade_folder(*paths, **settings):
+    return {sub.path.rsplit("/", 1)[-1] if sub.path else sub.notebook: sub
+            for sub in grade.grade_paths(list(paths), grade.Settings(**settings))}
+
+
+def reasons(sub):
+    return " | ".join(sub.reasons)
+
+
+@pytest.fixture
+def hand_in(tmp_path):
+    """A fresh copy of the full-profile hand-in, in a student's own folder."""
+    folder = tmp_path / "asha"
+    shutil.copytree(FULL_RUN, folder)
+    return folder
+
+
+def tamper(folder, name, change):
+    """Apply ``change`` to the notebook ``name`` in ``folder`` (it edits the JSON in place)."""
+    notebook = load(folder / name)
+    change(notebook)
+    save(notebook, folder / name)
+
+
+# ---------------------------------------------------------------- real hand-ins
+
+
+def test_the_full_profile_run_passes(hand_in):
+    graded = grade_folder(hand_in, required=tuple(runner_ids()))
+    assert len(graded) == 6
+    for sub in graded.values():
+        assert sub.status == "PASS", f"{sub.path}: {reasons(sub)}"
+        assert sub.student_name == "Asha Verma" and sub.roll_no == "CS21-017" and sub.profile == "full"
+    assert 0.80 <= graded[NB5].test_accuracy <= 0.90
+
+
+def test_the_command_line_exits_0_and_writes_csv_and_json(hand_in, tmp_path, capsys):
+    code = grade.main([str(hand_in), "--csv", str(tmp_path / "grades.csv"), "--json", str(tmp_path / "grades.json")])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "Asha Verma (CS21-017): 6 of 6 pass" in out and "6 pass, 0 fail, 0 missing" in out
+    rows = list(csv.DictReader((tmp_path / "grades.csv").open()))
+    assert [row["status"] for row in rows] == ["PASS"] * 6 and set(rows[0]) == set(grade.CSV_COLUMNS)
+    report = json.loads((tmp_path / "grades.json").read_text())
+    assert report["summary"]["pass"] == 6 and report["settings"]["min_accuracy"] == 0.80
+
+
+@pytest.fixture(scope="session")
+def smoke_hand_in(tmp_path_factory):
+    """The lab run here by the runner in the smoke profile, identity filled in first."""
+    os.environ.setdefault("LABUTILS_DATA_DIR", str(shared_data_dir()))  # the kernels inherit it
+    filled = fill_identity(ROOT / "notebooks", tmp_path_factory.mktemp("smoke-filled"))
+    out = tmp_path_factory.mktemp("smoke-executed")
+    runner.run(runner.lab_notebooks(filled), out, "smoke", log=lambda *_: None)
+    return out
+
+
+def test_a_smoke_run_is_graded_as_a_check_not_a_result(smoke_hand_in):
+    graded = grade_folder(smoke_hand_in)
+    assert {sub.status for sub in graded.values()} == {"FAIL"}
+    for sub in graded.values():
+        assert "ran with the 'smoke' profile, not 'full'" in reasons(sub)
+    assert "trained on 2,000 of 25,000 reviews for 1 of 5 epochs" in reasons(graded[NB4])
+    # a teacher checking the pipeline can accept smoke runs and any accuracy
+    accepted = grade_folder(smoke_hand_in, profile="smoke", min_accuracy=0.0, required=tuple(runner_ids()))
+    assert all(sub.status == "PASS" for sub in accepted.values()), {k: reasons(s) for k, s in accepted.items()}
+
+
+def runner_ids():
+    return [f"lstm-imdb/{path.stem}" for path in runner.lab_notebooks(ROOT / "notebooks")]
+
+
+# ---------------------------------------------------------------- tampered
+
+
+def test_a_changed_hyperparameter_fails(hand_in):
+    tamper(hand_in, NB4, lambda nb: set_source(code_cell(nb, "EPOCHS = 5"), "BATCH_SIZE = 64\nEPOCHS = 1\nVALIDATION_SPLIT = 0.2"))
+    assert "lesson cell changed: the cell starting `BATCH_SIZE = 64`" in reasons(grade_folder(hand_in)[NB4])
+
+
+def test_a_smaller_test_set_fails(hand_in):
+    def change(nb):
+        cell = code_cell(nb, "model.evaluate(")
+        set_source(cell, cell_source(cell).replace("model.evaluate(x_test_padded, y_test", "model.evaluate(x_test_padded[:500], y_test[:500]"))
+
+    tamper(hand_in, NB5, change)
+    assert "lesson cell changed: the cell starting `test_loss, test_accuracy = model.evaluate(" in reasons(grade_folder(hand_in)[NB5])
+
+
+def test_comments_and_blank_lines_in_a_lesson_cell_are_fine(hand_in):
+    tamper(hand_in, NB4, lambda nb: set_source(code_cell(nb, "EPOCHS = 5"),
+                                               "# the practical's settings\nBATCH_SIZE = 64\n\nEPOCHS = 5  # five passes\nVALIDATION_SPLIT = 0.2\n"))
+    assert grade_folder(hand_in)[NB4].status == "PASS"
+
+
+def insert_cell(notebook, index, source, count):
+    cell = {"cell_type": "code", "execution_count": count, "metadata": {}, "outputs": [], "source": source}
+    notebook["cells"].insert(index, cell)
+    return cell
+
+
+def renumber(notebook):
+    """Execution counts 1..n again, as after Restart & Run All."""
+    count = 0
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code" and cell_source(cell).strip():
+            count += 1
+            cell["execution_count"] = count
+
+
+def test_own_code_after_the_lesson_passes_but_not_between_lesson_cells(hand_in):
+    def append(nb):
+        insert_cell(nb, len(nb["cells"]), "print(history.history['val_accuracy'])", None)
+        renumber(nb)
+
+    tamper(hand_in, NB4, append)
+    assert grade_folder(hand_in)[NB4].status == "PASS"
+
+    def insert(nb):
+        index = nb["cells"].index(code_cell(nb, "x_train_fit, y_train_fit, epochs_to_run = apply_run_profile"))
+        insert_cell(nb, index, "EPOCHS = 1", None)
+        renumber(nb)
+
+    tamper(hand_in, NB4, insert)
+    assert "code inserted between the lesson's cells" in reasons(grade_folder(hand_in)[NB4])
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda nb: code_cell(nb, "EPOCHS = 5").update(execution_count=None), "code cell(s) never ran"),
+    (lambda nb: code_cell(nb, "EPOCHS = 5").update(execution_count=code_cell(nb, "EPOCHS = 5")["execution_count"] - 2),
+     "cells ran out of order"),
+    (lambda nb: [c.update(execution_count=c["execution_count"] + 4) for c in nb["cells"] if c["cell_type"] == "code"],
+     "not run from a fresh kernel"),
+    (lambda nb: nb["cells"].remove(code_cell(nb, "EPOCHS = 5")), "lesson cell deleted"),
+    (lambda nb: code_cell(nb, "EPOCHS = 5")["outputs"].append(
+        {"output_type": "error", "ename": "NameError", "evalue": "name 'EPOCH' is not defined", "traceback": []}),
+     "ended in an error: NameError"),
+])
+def test_not_run_top_to_bottom_in_one_go(hand_in, change, expected):
+    tamper(hand_in, NB4, change)
+    assert expected in reasons(grade_folder(hand_in)[NB4])
+
+
+def test_a_re_run_cell_leaves_a_gap_in_the_counts(hand_in):
+    def rerun(nb):
+        later = False
+        for cell in nb["cells"]:
+            later = later or "EPOCHS = 5" in cell_source(cell)
+            if later and cell["cell_type"] == "code":
+                cell["execution_count"] += 1
+
+    tamper(hand_in, NB4, rerun)
+    assert "re-run or deleted" in reasons(grade_folder(hand_in)[NB4])
+
+
+def test_identity_placeholder_edit_after_run_and_mixed_students(hand_in):
+    def placeholder(nb):
+        cell = code_cell(nb, "STUDENT_NAME")
+        set_source(cell, cell_source(cell).replace('"Asha Verma"', '"<your name>"'))
+
+    tamper(hand_in, "01_lstm_theory_and_gates.ipynb", placeholder)
+
+    def edited(nb):
+        cell = code_cell(nb, "STUDENT_NAME")
+        set_source(cell, cell_source(cell).replace('"Asha Verma"', '"Asha V."'))
+
+    tamper(hand_in, "02_data_loading_and_padding.ipynb", edited)
+
+    def other_student(nb):  # source and output changed together, as if Ravi ran it
+        cell = code_cell(nb, "STUDENT_NAME")
+        set_source(cell, cell_source(cell).replace("Asha Verma", "Ravi Kumar").replace("CS21-017", "CS21-040"))
+        for output in cell["outputs"]:
+            text = "".join(output["text"]) if isinstance(output["text"], list) else output["text"]
+            output["text"] = text.replace("Asha Verma", "Ravi Kumar").replace("CS21-017", "CS21-040")
+
+    tamper(hand_in, "03_model_build_and_summary.ipynb", other_student)
+    graded = grade_folder(hand_in)
+    assert "identity cell not filled in: STUDENT_NAME" in reasons(graded["01_lstm_theory_and_gates.ipynb"])
+    assert "identity cell was edited after it ran" in reasons(graded["02_data_loading_and_padding.ipynb"])
+    assert "identity differs from the other notebooks in this folder" in reasons(graded["03_model_build_and_summary.ipynb"])
+    assert graded["06_viva_voce.ipynb"].status == "PASS"
+
+
+def drop_images(cell):
+    for output in cell["outputs"]:
+        output.get("data", {}).pop("image/png", None)
+
+
+def test_missing_figures_fail(hand_in):
+    tamper(hand_in, NB4, lambda nb: drop_images(code_cell(nb, "plot_learning_curves(history")))
+    tamper(hand_in, NB5, lambda nb: drop_images(code_cell(nb, "sns.heatmap(")))
+    graded = grade_folder(hand_in)
+    assert "the learning-curve figure is missing" in reasons(graded[NB4])
+    assert "the confusion-matrix figure is missing" in reasons(graded[NB5])
+
+
+def test_a_fake_image_is_not_a_figure(hand_in):
+    def fake(nb):
+        for output in code_cell(nb, "sns.heatmap(")["outputs"]:
+            if "image/png" in output.get("data", {}):
+                output["data"]["image/png"] = base64.b64encode(b"not a picture at all").decode()
+
+    tamper(hand_in, NB5, fake)
+    assert "the confusion-matrix figure is missing" in reasons(grade_folder(hand_in)[NB5])
+
+
+def test_the_accuracy_threshold_is_the_teachers(hand_in):
+    graded = grade_folder(hand_in, min_accuracy=0.95)
+    assert f"test accuracy {graded[NB5].test_accuracy:.4f} is below 0.95" in reasons(graded[NB5])
+    assert graded[NB4].status == "PASS"
+
+
+def test_an_edited_accuracy_contradicts_the_other_printed_figures(hand_in):
+    def inflate(nb):
+        for output in code_cell(nb, "model.evaluate(")["outputs"]:
+            if output["output_type"] == "stream":
+                text = "".join(output["text"]) if isinstance(output["text"], list) else output["text"]
+                output["text"] = "\n".join("Test accuracy: 0.9612" if line.startswith("Test accuracy:") else line
+                                           for line in text.split("\n"))
+
+    tamper(hand_in, NB5, inflate)
+    sub = grade_folder(hand_in)[NB5]
+    assert sub.test_accuracy == 0.9612
+    assert "disagree" in reasons(sub)
+
+
+def edit_record(nb, edit):
+    cell = code_cell(nb, "run_record = setup()")
+    for output in cell["outputs"]:
+        if output["output_type"] == "stream":
+            text = "".join(output["text"]) if isinstance(output["text"], list) else output["text"]
+            output["text"] = edit(text)
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda text: "\n".join(l for l in text.split("\n") if not l.startswith("labutils run record:")), "no run record"),
+    (lambda text: text.replace('"profile": "full"', '"profile": "smoke"'), "the run record and the printed run profile disagree"),
+    (lambda text: text.replace('"time": "20', '"time": "29'), "is in the future"),
+    (lambda text: text.replace("labutils run record: {", "labutils run record: {{"), "the run record is damaged"),
+])
+def test_the_run_record_must_be_there_and_consistent(hand_in, edit, expected):
+    tamper(hand_in, "03_model_build_and_summary.ipynb", lambda nb: edit_record(nb, edit))
+    assert expected in reasons(grade_folder(hand_in)["03_model_build_and_summary.ipynb"])
+
+
+def test_duplicates_and_copies_across_students(tmp_path):
+    first, second = tmp_path / "asha", tmp_path / "ravi"
+    shutil.copytree(FULL_RUN, first)
+    shutil.copytree(FULL_RUN, second)
+    shutil.copy(first / NB4, first / "04_copy.ipynb")  # the very same file twice
+    for path in second.glob("*.ipynb"):  # Ravi hands in Asha's run with his name typed over hers
+        path.write_text(path.read_text().replace("Asha Verma", "Ravi Kumar").replace("CS21-017", "CS21-040"))
+    graded = grade.grade_paths([tmp_path])
+    by_path = {sub.path: sub for sub in graded}
+    pair = [by_path[str(first / "04_copy.ipynb")], by_path[str(first / NB4)]]
+    assert sum("duplicate: the same file as" in reasons(sub) for sub in pair) == 1  # the one found second
+    assert "copied run: the same run record (run_id) as" in reasons(by_path[str(second / NB5)])
+    assert "copied run" in reasons(by_path[str(first / NB5)])
+
+
+def test_a_notebook_handed_in_twice_by_one_student(hand_in):
+    tamper(hand_in, NB4, lambda nb: None)  # re-serialised: same content, different bytes
+    shutil.copy(hand_in / NB4, hand_in / "04_again.ipynb")
+    tamper(hand_in, "04_again.ipynb", lambda nb: nb["metadata"].update(extra=1))
+    graded = grade_folder(hand_in)
+    assert "handed in more than once" in reasons(graded["04_again.ipynb"])
+
+
+def test_missing_notebooks_are_listed_per_student(hand_in, capsys):
+    (hand_in / "06_viva_voce.ipynb").unlink()
+    graded = grade.grade_paths([hand_in], grade.Settings(required=tuple(runner_ids())))
+    missing = [sub for sub in graded if sub.status == "MISSING"]
+    assert [sub.notebook for sub in missing] == ["lstm-imdb/06_viva_voce"] and missing[0].roll_no == "CS21-017"
+    assert grade.main([str(hand_in)]) == 1
+    assert grade.main([str(hand_in), "--require", "none"]) == 0
+    assert grade.main([str(hand_in), "--require", "04,05"]) == 0
+    capsys.readouterr()
+
+
+def test_recognised_by_its_cells_when_the_id_is_gone(hand_in):
+    tamper(hand_in, NB4, lambda nb: nb["metadata"].pop("labutils"))
+    sub = grade_folder(hand_in)[NB4]
+    assert sub.status == "PASS" and sub.notebook == "lstm-imdb/04_training_with_validation_split"
+    assert "recognised by its cells" in " ".join(sub.notes)
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def test_bad_input_gets_a_reason_and_the_class_is_still_graded(hand_in, tmp_path, capsys):
+    junk = tmp_path / "asha"  # mixed in with a real hand-in
+    (junk / "empty.ipynb").write_text("")
+    (junk / "words.ipynb").write_text("my homework, see attached")
+    text = (hand_in / NB5).read_text()
+    (junk / "truncated.ipynb").write_text(text[: len(text) // 2])
+    (junk / "list.ipynb").write_text("[1, 2, 3]")
+    (junk / "binary.ipynb").write_bytes(bytes(range(256)) * 10)
+    (junk / "old.ipynb").write_text(json.dumps({"nbformat": 3, "cells": [], "metadata": {}}))
+    (junk / "broken-cells.ipynb").write_text(json.dumps({"nbformat": 4, "cells": [{"cell_type": "code", "source": 5}], "metadata": {}}))
+    foreign = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [], "source": "print('hello')"}]}
+    (junk / "foreign.ipynb").write_text(json.dumps(foreign))
+    foreign["metadata"]["labutils"] = {"notebook_id": "other-lab/01_intro"}
+    (junk / "foreign-id.ipynb").write_text(json.dumps(foreign))
+    with (junk / "huge.ipynb").open("wb") as handle:  # sparse: takes no disk space
+        handle.truncate(300 * 2**20)
+    graded = grade_folder(junk)
+    expected = {
+        "empty.ipynb": "empty file",
+        "words.ipynb": "not valid JSON",
+        "truncated.ipynb": "truncated",
+        "list.ipynb": "JSON without a list of cells",
+        "binary.ipynb": "not a text file",
+        "old.ipynb": "nbformat 3",
+        "broken-cells.ipynb": "cell 1 has no readable source",
+        "foreign.ipynb": "foreign notebook: not one of this lab's",
+        "foreign-id.ipynb": "foreign notebook: its id 'other-lab/01_intro'",
+        "huge.ipynb": "over the 50 MB limit",
+    }
+    for name, reason in expected.items():
+        assert graded[name].status == "FAIL" and reason in reasons(graded[name]), (name, reasons(graded[name]))
+        assert "could not be graded" not in reasons(graded[name])
+    assert all(graded[path.name].status == "PASS" for path in FULL_RUN.glob("*.ipynb"))
+    assert grade.main([str(junk)]) == 1
+    out = capsys.readouterr().out
+    assert "Traceback" not in out and "Not identified" in out
+
+
+def test_paths_that_do_not_exist_or_hold_no_notebooks(tmp_path, capsys):
+    assert grade.main([str(tmp_path / "nowhere")]) == 2
+    assert grade.main([str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "No such file or folder" in err and "No notebooks" in err
+
+
+def test_student_text_cannot_become_a_spreadsheet_formula_or_a_terminal_escape(hand_in, tmp_path, capsys):
+    for path in hand_in.glob("*.ipynb"):
+        path.write_text(path.read_text().replace("Asha Verma", "=HYPERLINK('x')\\u001b[2J"))
+    grade.main([str(hand_in), "--csv", str(tmp_path / "grades.csv")])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    rows = list(csv.DictReader((tmp_path / "grades.csv").open()))
+    assert rows[0]["student_name"].startswith("'=")
+
+
+def test_a_class_of_many_students(tmp_path):
+    """Correctness at class size; the time is measured by benchmarks/grade_class.py."""
+    for number in range(40):
+        folder = tmp_path / f"student{number:02d}"
+        shutil.copytree(FULL_RUN, folder)
+        for path in folder.glob("*.ipynb"):
+            notebook = load(path)
+            text = json.dumps(notebook).replace("CS21-017", f"CS21-{number:03d}").replace("Asha Verma", f"Student {number}")
+            text = text.replace('\\"run_id\\": \\"', f'\\"run_id\\": \\"{number:04d}')
+            path.write_text(text)
+    graded = grade.grade_paths([tmp_path])
+    assert len(graded) == 240 and all(sub.status == "PASS" for sub in graded), {reasons(s) for s in graded}
