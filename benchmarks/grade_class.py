@@ -43,7 +43,7 @@ def main() -> None:
         seconds, results = [], None
         for _ in range(args.repeats):
             started = time.perf_counter()
-            results = grade.grade_paths([folder], grade.Settings(required=tuple(grade.load_manifest()["notebooks"])))
+            results = grade.grade_paths([folder], grade.Settings(required=grade.required_notebooks("practical", grade.load_manifest())))
             seconds.append(time.perf_counter() - started)
     passed = sum(sub.status == "PASS" for sub in results)
     print(json.dumps({

@@ -10,7 +10,7 @@ quiet_tensorflow_logs()  # before anything imports TensorFlow
 from .artifacts import load_results, load_trained_model, save_results, save_trained_model
 from .data import DataUnavailableError
 from .environment import is_colab, setup
-from .plots import plot_learning_curves, plot_length_histogram
+from .plots import plot_gates_by_word, plot_learning_curves, plot_length_histogram
 from .profiles import apply_run_profile, current_profile
 from .scratch import lstm_forward, lstm_step, sigmoid
 
@@ -39,6 +39,7 @@ __all__ = [
     "load_trained_model",
     "lstm_forward",
     "lstm_step",
+    "plot_gates_by_word",
     "plot_learning_curves",
     "plot_length_histogram",
     "save_results",

@@ -567,10 +567,13 @@ def _summary(subs: list[Submission]) -> dict:
             "students": len({_student_key(sub) for sub in subs if _student_key(sub)})}
 
 
-def _parse_required(value: str, manifest: dict) -> tuple[str, ...]:
+def required_notebooks(value: str, manifest: dict) -> tuple[str, ...]:
+    """Notebook ids named by --require: practical, all, none, or numbers and names."""
     ids = list(manifest["notebooks"])
     if value.strip().lower() == "all":
         return tuple(ids)
+    if value.strip().lower() == "practical":
+        return tuple(i for i in ids if manifest["notebooks"][i].get("part", "practical") == "practical")
     if value.strip().lower() in ("", "none"):
         return ()
     chosen = []
@@ -593,8 +596,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="+", type=Path, help="notebooks, or folders holding them (searched recursively)")
     parser.add_argument("--min-accuracy", type=float, default=DEFAULT_MIN_ACCURACY,
                         help=f"lowest passing test accuracy (default {DEFAULT_MIN_ACCURACY})")
-    parser.add_argument("--require", default="all",
-                        help="notebooks each student must hand in: all (default), none, or numbers such as 04,05")
+    parser.add_argument("--require", default="practical",
+                        help="notebooks each student must hand in: practical (01-06, the default), all (with the "
+                             "notebooks beyond the practical), none, or numbers such as 04,05")
     parser.add_argument("--profile", choices=["full", "smoke"], default="full",
                         help="the run profile submissions must have used (default full)")
     parser.add_argument("--max-mb", type=float, default=DEFAULT_MAX_MB, help="files larger than this fail unread")
@@ -603,7 +607,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="print only the summary line")
     args = parser.parse_args(argv)
     try:
-        required = _parse_required(args.require, manifest)
+        required = required_notebooks(args.require, manifest)
     except argparse.ArgumentTypeError as error:
         parser.error(str(error))
     if not 0.0 <= args.min_accuracy <= 1.0:

@@ -98,7 +98,8 @@ def describe_notebook(notebook: dict, file_name: str) -> dict:
             continue  # the student fills this one in
         evidence = cell.get("metadata", {}).get("labutils", {}).get("evidence")
         lesson_cells.append({"fingerprint": fingerprint(source), "first_line": first_line(source), "evidence": evidence})
-    return {"file": file_name, "title": title, "lesson_cells": lesson_cells}
+    part = notebook.get("metadata", {}).get("labutils", {}).get("part", "practical")
+    return {"file": file_name, "title": title, "part": part, "lesson_cells": lesson_cells}
 
 
 def build_manifest(notebooks_dir: Path) -> dict:

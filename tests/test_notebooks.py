@@ -15,6 +15,8 @@ EXPECTED = [
     "04_training_with_validation_split",
     "05_test_evaluation_and_confusion_matrix",
     "06_viva_voce",
+    "07_gates_inside_the_trained_lstm",
+    "08_architectures_compared",
 ]
 IDENTITY_FIELDS = ["STUDENT_NAME", "ROLL_NO", "SEMESTER_YEAR", "ACADEMIC_SESSION", "DATE_OF_PERFORMANCE",
                    "DATE_OF_SUBMISSION"]
@@ -29,7 +31,7 @@ def source(cell):
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
-def test_the_six_notebooks_of_the_practical_are_there():
+def test_the_practicals_six_notebooks_and_the_two_beyond_it_are_there():
     assert [path.stem for path in NOTEBOOKS] == EXPECTED
 
 
@@ -81,7 +83,7 @@ def test_explicit_imports_and_valid_python(path):
                 assert all(alias.name != "*" for alias in node.names), "no `import *`"
 
 
-@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.stem[:2] in {"02", "04", "05", "06"}], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.stem[:2] in {"02", "04", "05", "06", "07", "08"}], ids=lambda p: p.stem)
 def test_data_loading_stays_visible(path):
     code = "\n".join(source(cell) for cell in load(path)["cells"] if cell["cell_type"] == "code")
     assert "keras.datasets.imdb.load_data(num_words=NUM_WORDS)" in code
@@ -98,6 +100,8 @@ def test_profile_acts_through_one_visible_call():
 def test_notebook_ids_are_stable_and_unique():
     ids = [load(path)["metadata"]["labutils"]["notebook_id"] for path in NOTEBOOKS]
     assert ids == [f"lstm-imdb/{stem}" for stem in EXPECTED]
+    parts = [load(path)["metadata"]["labutils"]["part"] for path in NOTEBOOKS]
+    assert parts == ["practical"] * 6 + ["beyond"] * 2
 
 
 def test_the_cells_the_grader_reads_are_marked():
@@ -107,3 +111,15 @@ def test_the_cells_the_grader_reads_are_marked():
         assert evidence.count("run-record") == 1 and evidence.index("run-record") == 1, f"{stem}: the setup cell"
     assert {"run-profile", "learning-curves"} <= set(marked["04_training_with_validation_split"])
     assert {"test-accuracy", "predict-accuracy", "confusion-matrix"} <= set(marked["05_test_evaluation_and_confusion_matrix"])
+
+
+def test_the_viva_answers_link_to_the_notebooks_beyond_the_practical():
+    viva = "".join(source(c) for c in load(ROOT / "notebooks" / "06_viva_voce.ipynb")["cells"] if c["cell_type"] == "markdown")
+    assert "07_gates_inside_the_trained_lstm.ipynb" in viva and "08_architectures_compared.ipynb" in viva
+
+
+def test_the_gate_pictures_reuse_notebook_1s_numpy_lstm():
+    code = "".join(source(c) for c in load(ROOT / "notebooks" / "07_gates_inside_the_trained_lstm.ipynb")["cells"]
+                   if c["cell_type"] == "code")
+    assert "from labutils import lstm_forward" in code and "def lstm_step" not in code  # one LSTM, not a copy
+    assert "assert max_difference < 1e-4" in code
