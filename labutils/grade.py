@@ -209,31 +209,38 @@ def _identify(notebook: dict, code_prints: list[str], manifest: dict, sub: Submi
 # ---------------------------------------------------------------- checks
 
 
+def _where(number: int, cell: dict) -> str:
+    """A cell named for a person looking for it: its place among all cells and its first line."""
+    return f"cell {number} (`{first_line(cell_source(cell))}`)"
+
+
 def _check_execution(code_cells: list[tuple[int, dict]], sub: Submission) -> None:
     """Run top to bottom in one go: counts 1..n, nothing unrun, no errors."""
     ran = [(number, cell) for number, cell in code_cells if cell_source(cell).strip()]
-    unrun = [number for number, cell in ran if not isinstance(cell.get("execution_count"), int)]
+    unrun = [(number, cell) for number, cell in ran if not isinstance(cell.get("execution_count"), int)]
     if unrun:
-        sub.fail(f"{len(unrun)} code cell(s) never ran (first: cell {unrun[0]}); run the whole notebook "
+        sub.fail(f"{len(unrun)} code cell(s) never ran (first: {_where(*unrun[0])}); run the whole notebook "
                  "with Restart & Run All (Colab: Runtime > Restart session and run all)")
-    counts = [(number, cell["execution_count"]) for number, cell in ran if isinstance(cell.get("execution_count"), int)]
-    if counts and not unrun:
-        if counts[0][1] != 1:
-            sub.fail(f"not run from a fresh kernel: the first code cell has execution count {counts[0][1]}, not 1")
-        previous = counts[0][1]
-        for number, count in counts[1:]:
+    if ran and not unrun:
+        if ran[0][1]["execution_count"] != 1:
+            sub.fail(f"not run from a fresh kernel: the first code cell has execution count "
+                     f"{ran[0][1]['execution_count']}, not 1")
+        previous = ran[0][1]["execution_count"]
+        for number, cell in ran[1:]:
+            count = cell["execution_count"]
             if count <= previous:
-                sub.fail(f"cells ran out of order: cell {number} has execution count {count} after {previous}")
+                sub.fail(f"cells ran out of order: {_where(number, cell)} has execution count {count} after {previous}")
                 break
             if count != previous + 1:
-                sub.fail(f"cells were re-run or deleted: execution counts jump from {previous} to {count} at cell {number}")
+                sub.fail(f"cells were re-run or deleted: execution counts jump from {previous} to {count} at "
+                         f"{_where(number, cell)}")
                 break
             previous = count
     for number, cell in code_cells:
         for output in cell.get("outputs") or []:
             if isinstance(output, dict) and output.get("output_type") == "error":
                 message = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".strip().rstrip(":")
-                sub.fail(f"cell {number} ended in an error: {message[:120]}")
+                sub.fail(f"{_where(number, cell)} ended in an error: {message[:120]}")
                 break
 
 
@@ -277,8 +284,8 @@ def _check_lesson_cells(entry: dict, lesson_candidates: list[tuple[int, str, dic
         if i2 == len(expected):
             continue  # the student's own cells after the lesson's last cell are allowed
         if j2 - j1 > i2 - i1:
-            number = lesson_candidates[j1 + (i2 - i1)][0]
-            sub.fail(f"code inserted between the lesson's cells (cell {number}); put your own experiments "
+            number, _, cell = lesson_candidates[j1 + (i2 - i1)]
+            sub.fail(f"code inserted between the lesson's cells ({_where(number, cell)}); put your own experiments "
                      "under Exercises, after the lesson")
     return evidence_cells
 
