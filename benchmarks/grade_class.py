@@ -1,6 +1,6 @@
 """How long grading a class takes: ``python benchmarks/grade_class.py [--students 34] [--repeats 5]``.
 
-Builds a class from the full-profile hand-in in tests/fixtures/full-run (each student gets their own name,
+Builds a class from the full-profile hand-in in tests/fixtures/full-run-hand-in.zip (each student gets their own name,
 roll number and run_id, six notebooks each), then times ``labutils.grade`` over the whole folder several
 times and reports the median, with the machine it ran on. Not a test: speed lives here, not in pytest.
 """
@@ -10,25 +10,15 @@ import json
 import os
 import platform
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from labutils import grade
 
-FULL_RUN = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "full-run"
-
-
-def build_class(folder: Path, students: int) -> int:
-    sources = {path.name: path.read_text(encoding="utf-8") for path in sorted(FULL_RUN.glob("*.ipynb"))}
-    for number in range(students):
-        student = folder / f"student{number:03d}"
-        student.mkdir()
-        for name, text in sources.items():
-            text = text.replace("CS21-017", f"CS21-{number:03d}").replace("Asha Verma", f"Student {number}")
-            text = text.replace('\\"run_id\\": \\"', f'\\"run_id\\": \\"{number:04d}')
-            (student / name).write_text(text, encoding="utf-8")
-    return students * len(sources)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from handins import build_class, unpack_full_run  # noqa: E402  (the tests' hand-ins, shared)
 
 
 def main() -> None:
@@ -37,8 +27,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        files = build_class(folder, args.students)
+        folder = Path(tmp) / "class"
+        files = build_class(unpack_full_run(Path(tmp) / "hand-in"), folder, args.students)
         size_mb = sum(p.stat().st_size for p in folder.rglob("*.ipynb")) / 2**20
         seconds, results = [], None
         for _ in range(args.repeats):

@@ -3,8 +3,6 @@
 import os
 from pathlib import Path
 
-import nbformat
-
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,19 +30,3 @@ def python_source(text: str) -> str:
         lines.append(line[: len(line) - len(stripped)] + "pass" if stripped.startswith(("%", "!")) else line)
     return "\n".join(lines)
 
-
-EXAMPLE_STUDENT = {"<your name>": "Asha Verma", "<your roll number>": "CS21-017",
-                   "<e.g. VIIth Sem / IVth Year>": "VIIth Sem / IVth Year", "<e.g. 2025-2026 [ODD]>": "2026-2027 [ODD]",
-                   "<YYYY-MM-DD>": "2026-11-24"}
-
-
-def fill_identity(source_dir: Path, target_dir: Path, values: dict = EXAMPLE_STUDENT) -> Path:
-    """Copies of the lab's notebooks with the identity cell filled in, as a student does before running them."""
-    target_dir.mkdir(parents=True, exist_ok=True)
-    for path in sorted(source_dir.glob("[0-9][0-9]_*.ipynb")):
-        notebook = nbformat.read(path, as_version=4)
-        cell = next(c for c in notebook.cells if c.cell_type == "code")
-        for placeholder, value in values.items():
-            cell.source = cell.source.replace(placeholder, value)
-        nbformat.write(notebook, target_dir / path.name)
-    return target_dir

@@ -1,7 +1,7 @@
 """labutils.grade on real executed notebooks, and on broken and tampered copies of them.
 
 Two real hand-ins:
-* ``tests/fixtures/full-run/``: the six notebooks executed by ``python -m labutils run``
+* ``tests/fixtures/full-run-hand-in.zip``: the six notebooks executed by ``python -m labutils run``
   with the full profile (see tests/fixtures/README.md for how they were made);
 * a smoke-profile run made here, by the runner, from the committed notebooks.
 Every tampered case starts from the full run and changes one thing.
@@ -14,12 +14,12 @@ import os
 import shutil
 
 import pytest
-from helpers import ROOT, fill_identity, shared_data_dir
+from handins import build_class, fill_identity, unpack_full_run
+from helpers import ROOT, shared_data_dir
 
 from labutils import grade, runner
 from labutils.manifest import cell_source
 
-FULL_RUN = ROOT / "tests" / "fixtures" / "full-run"
 NB4 = "04_training_with_validation_split.ipynb"
 NB5 = "05_test_evaluation_and_confusion_matrix.ipynb"
 
@@ -50,11 +50,17 @@ def reasons(sub):
     return " | ".join(sub.reasons)
 
 
+@pytest.fixture(scope="session")
+def full_run(tmp_path_factory):
+    """The full-profile hand-in, unpacked once; tests change copies of it, never this."""
+    return unpack_full_run(tmp_path_factory.mktemp("full-run"))
+
+
 @pytest.fixture
-def hand_in(tmp_path):
+def hand_in(full_run, tmp_path):
     """A fresh copy of the full-profile hand-in, in a student's own folder."""
     folder = tmp_path / "asha"
-    shutil.copytree(FULL_RUN, folder)
+    shutil.copytree(full_run, folder)
     return folder
 
 
@@ -288,10 +294,10 @@ def test_the_run_record_must_be_there_and_consistent(hand_in, edit, expected):
     assert expected in reasons(grade_folder(hand_in)["03_model_build_and_summary.ipynb"])
 
 
-def test_duplicates_and_copies_across_students(tmp_path):
+def test_duplicates_and_copies_across_students(full_run, tmp_path):
     first, second = tmp_path / "asha", tmp_path / "ravi"
-    shutil.copytree(FULL_RUN, first)
-    shutil.copytree(FULL_RUN, second)
+    shutil.copytree(full_run, first)
+    shutil.copytree(full_run, second)
     shutil.copy(first / NB4, first / "04_copy.ipynb")  # the very same file twice
     for path in second.glob("*.ipynb"):  # Ravi hands in Asha's run with his name typed over hers
         path.write_text(path.read_text().replace("Asha Verma", "Ravi Kumar").replace("CS21-017", "CS21-040"))
@@ -332,7 +338,7 @@ def test_recognised_by_its_cells_when_the_id_is_gone(hand_in):
 # ---------------------------------------------------------------- bad input
 
 
-def test_bad_input_gets_a_reason_and_the_class_is_still_graded(hand_in, tmp_path, capsys):
+def test_bad_input_gets_a_reason_and_the_class_is_still_graded(full_run, hand_in, tmp_path, capsys):
     junk = tmp_path / "asha"  # mixed in with a real hand-in
     (junk / "empty.ipynb").write_text("")
     (junk / "words.ipynb").write_text("my homework, see attached")
@@ -365,7 +371,7 @@ def test_bad_input_gets_a_reason_and_the_class_is_still_graded(hand_in, tmp_path
     for name, reason in expected.items():
         assert graded[name].status == "FAIL" and reason in reasons(graded[name]), (name, reasons(graded[name]))
         assert "could not be graded" not in reasons(graded[name])
-    assert all(graded[path.name].status == "PASS" for path in FULL_RUN.glob("*.ipynb"))
+    assert all(graded[path.name].status == "PASS" for path in full_run.glob("*.ipynb"))
     assert grade.main([str(junk)]) == 1
     out = capsys.readouterr().out
     assert "Traceback" not in out and "Not identified" in out
@@ -388,15 +394,8 @@ def test_student_text_cannot_become_a_spreadsheet_formula_or_a_terminal_escape(h
     assert rows[0]["student_name"].startswith("'=")
 
 
-def test_a_class_of_many_students(tmp_path):
+def test_a_class_of_many_students(full_run, tmp_path):
     """Correctness at class size; the time is measured by benchmarks/grade_class.py."""
-    for number in range(40):
-        folder = tmp_path / f"student{number:02d}"
-        shutil.copytree(FULL_RUN, folder)
-        for path in folder.glob("*.ipynb"):
-            notebook = load(path)
-            text = json.dumps(notebook).replace("CS21-017", f"CS21-{number:03d}").replace("Asha Verma", f"Student {number}")
-            text = text.replace('\\"run_id\\": \\"', f'\\"run_id\\": \\"{number:04d}')
-            path.write_text(text)
+    assert build_class(full_run, tmp_path, students=40) == 240
     graded = grade.grade_paths([tmp_path])
     assert len(graded) == 240 and all(sub.status == "PASS" for sub in graded), {reasons(s) for s in graded}
