@@ -69,6 +69,7 @@ class Submission:
     run_time: str = ""
     run_id: str = ""
     sha256: str = ""
+    duplicate_of: str = ""  # the path of a byte-identical file found earlier
     reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     folder: str = ""
@@ -181,14 +182,14 @@ def _read_notebook(path: Path, sub: Submission, settings: Settings) -> dict | No
     return notebook
 
 
-def _identify(notebook: dict, code_prints: list[str], manifest: dict, sub: Submission) -> dict | None:
-    """The manifest entry this notebook is, by its id or, failing that, by its cells."""
+def _identify(notebook: dict, code_prints: list[str], manifest: dict, sub: Submission) -> str | None:
+    """Which of the lab's notebooks this is (its id), by its metadata or, failing that, by its cells."""
     entries = manifest["notebooks"]
     metadata = notebook.get("metadata") or {}
     labutils_metadata = metadata.get("labutils") if isinstance(metadata.get("labutils"), dict) else {}
     notebook_id = labutils_metadata.get("notebook_id")
     if isinstance(notebook_id, str) and notebook_id in entries:
-        return entries[notebook_id]
+        return notebook_id
     if notebook_id is not None:
         sub.fail(f"foreign notebook: its id {str(notebook_id)[:60]!r} is not one of this lab's")
         return None
@@ -201,7 +202,7 @@ def _identify(notebook: dict, code_prints: list[str], manifest: dict, sub: Submi
             best_id, best_share = candidate_id, share
     if best_id is not None and best_share >= 0.5:
         sub.notes.append(f"the lab's notebook id is missing from the metadata; recognised by its cells as {best_id}")
-        return entries[best_id]
+        return best_id
     sub.fail("foreign notebook: not one of this lab's notebooks (no lab id, and its cells are not the lab's)")
     return None
 
@@ -377,10 +378,11 @@ def grade_file(path: Path, manifest: dict, settings: Settings) -> Submission:
         identity_number = _check_identity(code_cells, sub)
         lesson_candidates = [(number, fingerprint(cell_source(cell)), cell) for number, cell in code_cells
                              if number != identity_number and cell_source(cell).strip()]
-        entry = _identify(notebook, [fp for _, fp, _ in lesson_candidates], manifest, sub)
-        if entry is None:
+        sub.notebook = _identify(notebook, [fp for _, fp, _ in lesson_candidates], manifest, sub) or ""
+        if not sub.notebook:
             return sub
-        sub.notebook, sub.title = _entry_id(manifest, entry), entry["title"]
+        entry = manifest["notebooks"][sub.notebook]
+        sub.title = entry["title"]
         _check_execution(code_cells, sub)
         evidence_cells = _check_lesson_cells(entry, lesson_candidates, sub)
         record = _check_run_record(evidence_cells.get("run-record"), sub, settings)
@@ -390,10 +392,6 @@ def grade_file(path: Path, manifest: dict, settings: Settings) -> Submission:
     finally:
         sub.status = "FAIL" if sub.reasons else "PASS"
     return sub
-
-
-def _entry_id(manifest: dict, entry: dict) -> str:
-    return next(key for key, value in manifest["notebooks"].items() if value is entry)
 
 
 # ---------------------------------------------------------------- a class
@@ -450,10 +448,11 @@ def _class_checks(subs: list[Submission], manifest: dict, settings: Settings) ->
             continue
         original = first_by_hash.setdefault(sub.sha256, sub)
         if original is not sub:
+            sub.duplicate_of = original.path
             sub.fail(f"duplicate: the same file as {original.path}")
     by_run: dict[str, list[Submission]] = defaultdict(list)
     for sub in subs:
-        if sub.run_id and not any(r.startswith("duplicate:") for r in sub.reasons):
+        if sub.run_id and not sub.duplicate_of:
             by_run[sub.run_id].append(sub)
     for group in by_run.values():
         if len(group) > 1:
@@ -484,9 +483,9 @@ def _class_checks(subs: list[Submission], manifest: dict, settings: Settings) ->
             [sub for sub in group if _filled(sub.student_name)],
             lambda sub: _norm(sub.student_name),
             lambda sub: f"roll no {sub.roll_no} is used with other names too; this notebook says {sub.student_name}")
-        counts = Counter(sub.notebook for sub in group if not any(r.startswith("duplicate:") for r in sub.reasons))
+        counts = Counter(sub.notebook for sub in group if not sub.duplicate_of)
         for sub in group:
-            if counts[sub.notebook] > 1 and not any(r.startswith("duplicate:") for r in sub.reasons):
+            if counts[sub.notebook] > 1 and not sub.duplicate_of:
                 sub.fail(f"handed in more than once by roll no {sub.roll_no}; keep one copy")
         for required in settings.required:
             if required not in counts:
