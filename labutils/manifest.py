@@ -1,9 +1,8 @@
 """Fingerprints of the lab's lesson cells, for the grader: ``labutils/lesson_manifest.json``.
 
 A student's executed notebook is compared with the committed one cell by cell.
-Each lesson code cell is reduced to its Python tokens (comments, blank lines and
-spacing dropped, so a note in the margin is fine but ``EPOCHS = 1`` is not) and
-hashed. The manifest also records which cells hold the evidence the grader
+Each lesson code cell loses its comments, trailing spaces and blank lines (so a
+note in the margin is fine, but ``EPOCHS = 1`` is not) and is hashed. The manifest also records which cells hold the evidence the grader
 reads (the run record, the learning curves, the test accuracy, the confusion
 matrix), taken from each cell's ``metadata.labutils.evidence``.
 

@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from labutils import lstm_forward, lstm_step, plot_learning_curves, plot_length_histogram, sigmoid
+from labutils import lstm_forward, lstm_step, plot_gates_by_word, plot_learning_curves, plot_length_histogram, sigmoid
 
 
 def random_lstm(units, features, seed):
@@ -70,3 +70,20 @@ def test_plot_length_histogram_marks_the_cutoff():
     plt.close(figure)
     with pytest.raises(ValueError):
         plot_length_histogram([], 200)
+
+
+def test_plot_gates_by_word_aligns_words_verdict_and_heatmaps():
+    rng = np.random.default_rng(0)
+    words = ["a", "dull", "start", "but", "great", "end"]
+    figure = plot_gates_by_word(words, rng.random(6), {"forget gate f": rng.random((6, 3)), "cell state C": rng.normal(size=(6, 3))},
+                                unit_labels=[7, 8, 9])
+    plots = [axis for axis in figure.axes if axis.get_subplotspec().colspan.start == 0]
+    assert len(plots) == 3 and [t.get_text() for t in plots[-1].get_xticklabels()] == words
+    assert plots[2].images[0].get_cmap().name == "coolwarm" and plots[1].images[0].get_clim() == (0, 1)
+    plt.close(figure)
+    with pytest.raises(ValueError, match="one per word"):
+        plot_gates_by_word(words, np.zeros(5), {})
+    with pytest.raises(ValueError, match="expected \\(6, units\\)"):
+        plot_gates_by_word(words, np.zeros(6), {"input gate i": np.zeros((5, 3))})
+    with pytest.raises(ValueError, match="no words"):
+        plot_gates_by_word([], [], {})
