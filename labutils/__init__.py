@@ -16,21 +16,23 @@ from .scratch import lstm_forward, lstm_step, sigmoid
 
 __version__ = "0.1.0"
 
-_NEEDS_KERAS = {"EpochTimer", "trained_model_or_train", "build_practical_model"}
+# Names whose modules import Keras (and so TensorFlow): loaded only when used.
+_NEEDS_KERAS = {"EpochTimer": "training", "trained_model_or_train": "training", "build_practical_model": "training",
+                "LengthBatches": "batching"}
 
 
 def __getattr__(name):
-    # training.py imports Keras (and so TensorFlow); load it only when used.
     if name in _NEEDS_KERAS:
-        from . import training
+        import importlib
 
-        return getattr(training, name)
+        return getattr(importlib.import_module(f".{_NEEDS_KERAS[name]}", __name__), name)
     raise AttributeError(f"module 'labutils' has no attribute {name!r}")
 
 
 __all__ = [
     "DataUnavailableError",
     "EpochTimer",
+    "LengthBatches",
     "apply_run_profile",
     "build_practical_model",
     "current_profile",
