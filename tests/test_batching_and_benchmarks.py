@@ -1,0 +1,132 @@
+"""labutils.batching.LengthBatches, and benchmarks/lstm_recipes.py run end to end in its smoke mode."""
+
+import json
+import os
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+from helpers import ROOT, python_source, shared_data_dir
+
+from labutils import LengthBatches
+
+REVIEWS = [[1, 2, 3], [4] * 40, [5] * 70, [6], [7] * 33, [8] * 64, [9] * 10, []]
+LABELS = [0, 1, 0, 1, 1, 0, 1, 0]
+
+
+def test_each_batch_is_padded_to_its_longest_review_rounded_up():
+    batches = LengthBatches(REVIEWS, LABELS, batch_size=3, maxlen=50, round_to=16)
+    widths = [batches[i][0].shape[1] for i in range(len(batches))]
+    assert len(batches) == 3
+    assert widths == [16, 48, 50]  # lengths 0,1,3 | 10,33,40 | 50 (70 cut to 50), 50 (64 cut)
+    x, y = batches[1]
+    assert x.shape == (3, 48) and list(y) == [1, 1, 1]
+    assert list(x[0, -10:]) == [9] * 10 and x[0, 0] == 0  # padded at the front, like pad_sequences
+    x, _ = batches[2]
+    assert list(x[1]) == [5] * 50 or list(x[0]) == [5] * 50  # the 70-word review keeps its last 50 words
+
+
+def test_every_review_appears_once_per_epoch_and_shuffling_changes_the_batches():
+    reviews = [[1] * (n % 37 + 1) for n in range(500)]
+    labels = list(range(500))
+    batches = LengthBatches(reviews, labels, batch_size=16, maxlen=64, shuffle=True, seed=0, round_to=8)
+    def seen():
+        return sorted(int(v) for i in range(len(batches)) for v in batches[i][1])
+    first = [list(batches[i][1]) for i in range(len(batches))]
+    assert seen() == labels
+    batches.on_epoch_end()
+    assert seen() == labels and [list(batches[i][1]) for i in range(len(batches))] != first
+    assert 0 <= batches.padded_fraction() < 0.2 < 1 - np.mean(batches.lengths) / 64  # vs padding all to 64
+
+
+def test_keras_accepts_a_wider_batch_after_two_of_the_same_width():
+    """Keras fixes a PyDataset's shapes from its first two batches; the first two must differ in width."""
+    reviews, labels = [[3] * 5] * 10 + [[4] * 100] * 3, [0] * 10 + [1] * 3
+    for shuffle in (False, True):
+        batches = LengthBatches(reviews, labels, batch_size=2, maxlen=128, shuffle=shuffle, seed=1)
+        assert batches.width(0) != batches.width(1)
+        assert sorted(int(v) for i in range(len(batches)) for v in batches[i][1]) == sorted(labels)
+    model = keras.Sequential([keras.Input(shape=(None,), dtype="int32"), keras.layers.Embedding(8, 2),
+                              keras.layers.LSTM(2), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+    model.fit(LengthBatches(reviews, labels, batch_size=2, maxlen=128, shuffle=True), epochs=2, verbose=0)
+    model.evaluate(LengthBatches(reviews, labels, batch_size=2, maxlen=128), verbose=0)
+    same = LengthBatches([[1] * 40] * 6, [0] * 6, batch_size=2, maxlen=32)  # every batch as wide: nothing to do
+    assert [same.width(i) for i in range(len(same))] == [32, 32, 32]
+
+
+def test_bad_input_is_refused_clearly():
+    with pytest.raises(ValueError, match="3 reviews but 2 labels"):
+        LengthBatches([[1], [2], [3]], [0, 1], batch_size=2, maxlen=10)
+    with pytest.raises(ValueError, match="no reviews"):
+        LengthBatches([], [], batch_size=2, maxlen=10)
+    with pytest.raises(ValueError, match="at least 1"):
+        LengthBatches([[1]], [0], batch_size=0, maxlen=10)
+
+
+def test_keras_trains_and_evaluates_on_it():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(None,), dtype="int32"), keras.layers.Embedding(12, 4),
+                              keras.layers.LSTM(4), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+    batches = LengthBatches(REVIEWS, LABELS, batch_size=4, maxlen=50, shuffle=True)
+    history = model.fit(batches, epochs=2, verbose=0)
+    assert len(history.history["loss"]) == 2
+    assert 0 <= model.evaluate(LengthBatches(REVIEWS, LABELS, batch_size=4, maxlen=50), verbose=0)[1] <= 1
+
+
+def test_the_benchmark_runs_end_to_end_in_smoke_mode(tmp_path):
+    """The script by hand takes 36 minutes; its smoke mode checks every recipe's code path in well under one."""
+    env = dict(os.environ, LABUTILS_DATA_DIR=str(shared_data_dir()))
+    out = tmp_path / "results.json"
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "lstm_recipes.py"), "--smoke", "--json", str(out)],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(out.read_text())
+    assert report["mode"] == "smoke" and report["machine"]["cpu_cores"] >= 1
+    assert [r["recipe"] for r in report["recipes"]] == ["practical", "practical-rd0", "fast", "best"]
+    for result in report["recipes"]:
+        assert len(result["epochs"]) >= 3 and result["median_epoch_seconds"] > 0 and result["peak_memory_mib"] > 0
+        assert {"test_accuracy_at_best_val", "best_test_accuracy", "seconds_to_target"} <= set(result)
+        assert all(epoch["cpu_seconds"] > 0 for epoch in result["epochs"])
+    assert report["recipes"][0]["parameters"] == 1_411_713
+    assert "| practical |" in done.stdout and "smoke mode" in done.stdout
+
+
+def test_the_benchmark_refuses_an_unknown_recipe():
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "lstm_recipes.py"), "--recipes", "fastest"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "unknown recipe(s) fastest" in done.stderr
+
+
+def test_notebook_9_writes_out_the_benchmarks_fast_and_best_recipes():
+    """The notebook shows the recipes as plain constants; the benchmark times the same settings."""
+    import ast
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("lstm_recipes", ROOT / "benchmarks" / "lstm_recipes.py")
+    recipes = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(recipes)
+    notebook = json.loads((ROOT / "notebooks" / "09_faster_and_better.ipynb").read_text())
+    constants = {}
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        for node in ast.parse(python_source(source)).body:
+            simple = isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+            if simple and isinstance(node.targets[0], ast.Name):
+                constants[node.targets[0].id] = node.value.value
+    for prefix, name in [("FAST", "fast"), ("BEST", "best")]:
+        recipe = recipes.RECIPES[name]
+        written = {key: constants[f"{prefix}_{key.upper()}"] for key in
+                   ["embedding_dim", "lstm_units", "batch_size", "learning_rate", "epochs"]}
+        assert written == {key: recipe[key] for key in written}, name
+    assert constants["BEST_MAXLEN"] == recipes.RECIPES["best"]["maxlen"]
+    assert constants["FAST_DROPOUT"] == recipes.RECIPES["fast"]["dropout"]
+    assert constants["BEST_DROPOUT"] == recipes.RECIPES["best"]["dropout"]
+    code = "".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code")
+    assert recipes.RECIPES["best"]["halve_learning_rate"] and "BEST_LEARNING_RATE * 0.5 ** epoch" in code
+    assert constants["MAXLEN"] == recipes.RECIPES["fast"]["maxlen"] == recipes.PRACTICAL["maxlen"]
