@@ -17,6 +17,7 @@ EXPECTED = [
     "06_viva_voce",
     "07_gates_inside_the_trained_lstm",
     "08_architectures_compared",
+    "09_faster_and_better",
 ]
 IDENTITY_FIELDS = ["STUDENT_NAME", "ROLL_NO", "SEMESTER_YEAR", "ACADEMIC_SESSION", "DATE_OF_PERFORMANCE",
                    "DATE_OF_SUBMISSION"]
@@ -30,7 +31,7 @@ def source(cell):
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
-def test_the_practicals_six_notebooks_and_the_two_beyond_it_are_there():
+def test_the_practicals_six_notebooks_and_the_three_beyond_it_are_there():
     assert [path.stem for path in NOTEBOOKS] == EXPECTED
 
 
@@ -89,7 +90,7 @@ def test_explicit_imports_and_valid_python(path):
                 assert all(alias.name != "*" for alias in node.names), "no `import *`"
 
 
-@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.stem[:2] in {"02", "04", "05", "06", "07", "08"}], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.stem[:2] in {"02", "04", "05", "06", "07", "08", "09"}], ids=lambda p: p.stem)
 def test_data_loading_stays_visible(path):
     code = "\n".join(source(cell) for cell in load(path)["cells"] if cell["cell_type"] == "code")
     assert "keras.datasets.imdb.load_data(num_words=NUM_WORDS)" in code
@@ -107,7 +108,7 @@ def test_notebook_ids_are_stable_and_unique():
     ids = [load(path)["metadata"]["labutils"]["notebook_id"] for path in NOTEBOOKS]
     assert ids == [f"lstm-imdb/{stem}" for stem in EXPECTED]
     parts = [load(path)["metadata"]["labutils"]["part"] for path in NOTEBOOKS]
-    assert parts == ["practical"] * 6 + ["beyond"] * 2
+    assert parts == ["practical"] * 6 + ["beyond"] * 3
 
 
 def test_the_cells_the_grader_reads_are_marked():
