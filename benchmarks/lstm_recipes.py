@@ -39,19 +39,24 @@ import datetime
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
 import time
 
-TARGET_ACCURACY = 0.85
-NUM_WORDS = 10_000
-VALIDATION_SPLIT = 0.2
-SEED = 42
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before labutils.training imports TensorFlow
 
-PRACTICAL = dict(maxlen=200, embedding_dim=128, lstm_units=128, dropout=0.2, recurrent_dropout=0.2,
-                 bidirectional=False, pooling=None, batch_size=64, learning_rate=1e-3, by_length=False, epochs=3)
+from labutils.training import PRACTICAL as LAB_PRACTICAL  # noqa: E402  (the practical's settings, as notebook 3's)
+
+TARGET_ACCURACY = 0.85
+NUM_WORDS = LAB_PRACTICAL["num_words"]
+VALIDATION_SPLIT = LAB_PRACTICAL["validation_split"]
+SEED = LAB_PRACTICAL["seed"]
+
+# The practical's model, optimizer (Adam's default learning rate) and batch size; 3 epochs, where it overfits.
+PRACTICAL = dict({key: LAB_PRACTICAL[key] for key in ("maxlen", "embedding_dim", "lstm_units", "dropout",
+                                                      "recurrent_dropout", "batch_size")},
+                 bidirectional=False, pooling=None, learning_rate=1e-3, by_length=False, epochs=3)
 RECIPES = {
     "practical": dict(PRACTICAL),
     "practical-rd0": dict(PRACTICAL, recurrent_dropout=0.0),
@@ -111,12 +116,6 @@ def hardware() -> dict:
         "tensorflow": tf.__version__,
         "keras": keras.__version__,
     }
-
-
-def peak_memory_mib() -> float:
-    """This process's peak resident memory (Linux reports KiB, macOS bytes)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return round(peak / (2**20 if sys.platform == "darwin" else 2**10), 1)
 
 
 # ---------------------------------------------------------------- data and models
@@ -224,6 +223,8 @@ def run_recipe(name: str, recipe: dict, epochs: int, smoke: bool, evaluate: bool
             row["test_accuracy"] = round(accuracy(model, test_data), 4)
         rows.append(row)
         print(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in row.items()), file=sys.stderr, flush=True)
+    from labutils.runner import peak_memory_mib
+
     result = {
         "recipe": name,
         "settings": recipe,
@@ -231,7 +232,7 @@ def run_recipe(name: str, recipe: dict, epochs: int, smoke: bool, evaluate: bool
         "training_reviews": len(train[0]),
         "epochs": rows,
         "median_epoch_seconds": round(statistics.median(r["seconds"] for r in rows), 1),
-        "peak_memory_mib": peak_memory_mib(),
+        "peak_memory_mib": round(peak_memory_mib(children=False), 1),
     }
     gpus = tf.config.list_physical_devices("GPU")
     if gpus:
@@ -297,7 +298,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
     if args.worker:  # one recipe, in a child process: its result is the last line of stdout
         job = json.loads(args.worker)

@@ -77,10 +77,10 @@ def installed_versions() -> dict[str, str]:
     return versions
 
 
-def peak_child_memory_mib() -> float:
-    """Largest resident memory of any finished child process (the kernels), in MiB."""
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+def peak_memory_mib(children: bool = True) -> float:
+    """Largest resident memory, in MiB, of any finished child process (the kernels), or of this process."""
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024  # macOS reports bytes, Linux KiB
 
 
 class NotebookFailed(Exception):
@@ -169,7 +169,7 @@ def run(notebooks: list[Path], output_dir: Path, profile: str, log=print, html: 
         if html:
             log(f"[{index}/{len(notebooks)}] wrote {write_html(output_dir / path.name)}")
     summary["wall_seconds"] = round(time.perf_counter() - started, 1)
-    summary["peak_memory_mib"] = round(peak_child_memory_mib(), 1)
+    summary["peak_memory_mib"] = round(peak_memory_mib(), 1)
     results = load_results(profile)
     summary.update({key: value for key, value in results.items() if key not in summary})
     (output_dir / "results.json").write_text(json.dumps(summary, indent=2, sort_keys=True))
