@@ -61,7 +61,7 @@ RECIPES = {
     "practical": dict(PRACTICAL),
     "practical-rd0": dict(PRACTICAL, recurrent_dropout=0.0),
     "fast": dict(PRACTICAL, embedding_dim=32, lstm_units=32, recurrent_dropout=0.0, batch_size=128,
-                 learning_rate=2e-3),
+                 learning_rate=2e-3, halve_learning_rate=True),
     "best": dict(PRACTICAL, maxlen=800, embedding_dim=128, lstm_units=64, dropout=0.5, recurrent_dropout=0.0,
                  bidirectional=True, pooling="max", by_length=True, halve_learning_rate=True, epochs=3),
 }

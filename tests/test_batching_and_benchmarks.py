@@ -128,5 +128,6 @@ def test_notebook_9_writes_out_the_benchmarks_fast_and_best_recipes():
     assert constants["FAST_DROPOUT"] == recipes.RECIPES["fast"]["dropout"]
     assert constants["BEST_DROPOUT"] == recipes.RECIPES["best"]["dropout"]
     code = "".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code")
-    assert recipes.RECIPES["best"]["halve_learning_rate"] and "BEST_LEARNING_RATE * 0.5 ** epoch" in code
+    for prefix, name in [("FAST", "fast"), ("BEST", "best")]:
+        assert recipes.RECIPES[name]["halve_learning_rate"] and f"{prefix}_LEARNING_RATE * 0.5 ** epoch" in code
     assert constants["MAXLEN"] == recipes.RECIPES["fast"]["maxlen"] == recipes.PRACTICAL["maxlen"]
