@@ -127,6 +127,8 @@ def test_notebook_9_writes_out_the_benchmarks_fast_and_best_recipes():
     assert constants["BEST_MAXLEN"] == recipes.RECIPES["best"]["maxlen"]
     assert constants["FAST_DROPOUT"] == recipes.RECIPES["fast"]["dropout"]
     assert constants["BEST_DROPOUT"] == recipes.RECIPES["best"]["dropout"]
+    assert constants["BEST_CONV_FILTERS"] == recipes.RECIPES["best"]["conv_filters"]
+    assert constants["BEST_CONV_WIDTH"] == recipes.RECIPES["best"]["conv_width"]
     code = "".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code")
     for prefix, name in [("FAST", "fast"), ("BEST", "best")]:
         assert recipes.RECIPES[name]["halve_learning_rate"] and f"{prefix}_LEARNING_RATE * 0.5 ** epoch" in code
