@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import json
 import os
 import platform
@@ -123,6 +124,7 @@ def hardware() -> dict:
 # ---------------------------------------------------------------- data and models
 
 
+@functools.cache  # smoke mode runs every recipe in this process: read and split the data once (4 s each time)
 def load_imdb(smoke: bool):
     """The practical's data, split as validation_split=0.2 splits it (the last 20 % for validation)."""
     from labutils.data import install_data_hook
