@@ -8,7 +8,7 @@ from .environment import quiet_tensorflow_logs
 quiet_tensorflow_logs()  # before anything imports TensorFlow
 
 from .artifacts import load_results, load_trained_model, save_results, save_trained_model
-from .data import DataUnavailableError
+from .errors import DataUnavailableError, ResultsError, ReviewTextError
 from .environment import is_colab, setup
 from .plots import plot_gates_by_word, plot_learning_curves, plot_length_histogram
 from .profiles import apply_run_profile, current_profile
@@ -33,6 +33,8 @@ __all__ = [
     "DataUnavailableError",
     "EpochTimer",
     "LengthBatches",
+    "ResultsError",
+    "ReviewTextError",
     "apply_run_profile",
     "build_practical_model",
     "current_profile",

@@ -23,6 +23,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from .errors import DataUnavailableError
 from .paths import resolve_user_path
 
 DATA_DIR_VARIABLE = "LABUTILS_DATA_DIR"
@@ -46,17 +47,6 @@ HOW_TO_FIX = (
     "  * or put imdb.npz and imdb_word_index.json in a folder and point the lab at it before starting\n"
     f"    Jupyter:  export {DATA_DIR_VARIABLE}=/path/to/that/folder"
 )
-
-
-class DataUnavailableError(RuntimeError):
-    """The IMDb data could be neither read locally nor downloaded.
-
-    Notebooks show only this message (IPython's ``_render_traceback_`` hook),
-    not the chain of Keras internals that led to it.
-    """
-
-    def _render_traceback_(self):  # called by IPython instead of a traceback
-        return [f"{type(self).__name__}: {self}"]
 
 
 def sha256_of(path: str | os.PathLike) -> str:

@@ -21,6 +21,16 @@ SEED = 42
 RUN_RECORD_PREFIX = "labutils run record: "
 GPU_HINT_COLAB = "On Colab: Runtime > Change runtime type > T4 GPU, then run the notebook again."
 
+_current_run_id: str | None = None  # the run_id of this kernel's last setup()
+
+
+def current_run_id() -> str:
+    """The ``run_id`` that ``setup()`` printed in this kernel (one is made if setup() never ran)."""
+    global _current_run_id
+    if _current_run_id is None:
+        _current_run_id = uuid.uuid4().hex
+    return _current_run_id
+
 
 def is_colab() -> bool:
     """True inside Google Colab (handson-ml3's test)."""
@@ -60,6 +70,7 @@ def setup(seed: int = SEED) -> dict:
       ``$LABUTILS_DATA_DIR`` is set (see :mod:`labutils.data`);
     * prints where it runs, the library versions, the run profile and the GPU.
     """
+    global _current_run_id
     quiet_tensorflow_logs()
     import keras
 
@@ -69,8 +80,9 @@ def setup(seed: int = SEED) -> dict:
     data_source = install_data_hook()
     profile = current_profile()
     gpus = gpu_names()
+    _current_run_id = uuid.uuid4().hex
     record = {
-        "run_id": uuid.uuid4().hex,  # tells two runs apart, so a copied notebook shows up at grading
+        "run_id": _current_run_id,  # tells two runs apart (a copied notebook shows up at grading); names a trained model
         "time": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "platform": "colab" if is_colab() else "local",
         "profile": profile.name,

@@ -18,7 +18,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from .artifacts import load_results
+from .artifacts import read_results_file
 from .paths import checkout_root
 from .profiles import PROFILE_VARIABLE, PROFILES
 
@@ -170,7 +170,7 @@ def run(notebooks: list[Path], output_dir: Path, profile: str, log=print, html: 
             log(f"[{index}/{len(notebooks)}] wrote {write_html(output_dir / path.name)}")
     summary["wall_seconds"] = round(time.perf_counter() - started, 1)
     summary["peak_memory_mib"] = round(peak_memory_mib(), 1)
-    results = load_results(profile)
+    results = read_results_file(profile)  # its model_run_id names the model the figures describe
     summary.update({key: value for key, value in results.items() if key not in summary})
     (output_dir / "results.json").write_text(json.dumps(summary, indent=2, sort_keys=True))
     return summary

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import nbformat
 
+from labutils import grade
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FULL_RUN_ARCHIVE = FIXTURES / "full-run-hand-in.zip"
 
@@ -48,3 +50,14 @@ def build_class(hand_in: Path, folder: Path, students: int) -> int:
             text = text.replace('\\"run_id\\": \\"', f'\\"run_id\\": \\"{number:04d}')  # inside the JSON string
             (student / name).write_text(text, encoding="utf-8")
     return students * len(sources)
+
+
+def runner_ids() -> list[str]:
+    """The practical's six notebooks, which every student hands in."""
+    return grade.required_notebooks("practical", grade.load_manifest())
+
+
+def smoke_run_ids() -> list[str]:
+    """The practical's notebooks up to training (notebook 4)."""
+    ids = runner_ids()
+    return ids[: ids.index("lstm-imdb/04_training_with_validation_split") + 1]

@@ -6,15 +6,18 @@ import keras
 import numpy as np
 import pytest
 
-from labutils import (EpochTimer, build_practical_model, load_results, load_trained_model, save_results,
+from labutils import (EpochTimer, ResultsError, build_practical_model, load_results, load_trained_model, save_results,
                       save_trained_model, trained_model_or_train)
-from labutils.artifacts import artifacts_dir
+from labutils import artifacts, environment
+from labutils.artifacts import artifacts_dir, read_results_file
 
 
 @pytest.fixture(autouse=True)
 def isolated_artifacts(monkeypatch, tmp_path):
     monkeypatch.setenv("LABUTILS_ARTIFACTS_DIR", str(tmp_path))
     monkeypatch.setenv("LABUTILS_PROFILE", "smoke")
+    monkeypatch.setattr(artifacts, "_model", None)  # a fresh kernel: no model trained or loaded yet
+    monkeypatch.setattr(environment, "_current_run_id", "run-a")
     return tmp_path
 
 
@@ -29,20 +32,71 @@ def test_artifacts_are_kept_apart_by_profile(monkeypatch, isolated_artifacts):
     assert artifacts_dir("full") == isolated_artifacts / "full"
 
 
-def test_results_merge_and_convert_numpy_values(monkeypatch):
-    assert load_results() == {}
+def test_results_merge_and_convert_numpy_values(monkeypatch, capsys):
+    save_trained_model(tiny_model(), {"loss": [0.5]})
+    assert set(load_results()) == {"model_run_id", "model_saved", "profile"}  # only what names the model
     save_results(test_accuracy=np.float32(0.5))
-    results = save_results(test_loss=0.7)
-    assert results == {"test_accuracy": 0.5, "test_loss": 0.7, "profile": "smoke"}
-    assert load_results() == results == load_results("smoke")
-    assert load_results("full") == {}
+    save_results(test_loss=0.7)
+    results = load_results()
+    assert {key: results[key] for key in ("test_accuracy", "test_loss", "profile", "model_run_id")} == {
+        "test_accuracy": 0.5, "test_loss": 0.7, "profile": "smoke", "model_run_id": "run-a"}
+    assert read_results_file("smoke") == results and read_results_file("full") == {}
+    assert "Saved test_loss for the model of training run run-a" in capsys.readouterr().out
     monkeypatch.setenv("LABUTILS_PROFILE", "full")
+    assert load_results() == {}  # the model of this kernel is a smoke one; full's folder has nothing of it
+
+
+def test_results_need_a_model_to_belong_to():
+    with pytest.raises(ResultsError, match="before a trained model is loaded or saved"):
+        save_results(test_accuracy=0.9)
+    with pytest.raises(ResultsError):
+        load_results()
+    save_trained_model(tiny_model(), {"loss": [0.5]})
+    with pytest.raises(ResultsError, match="names the model"):
+        save_results(model_run_id="forged")
+
+
+def test_a_new_model_starts_a_fresh_record(monkeypatch, capsys):
+    save_trained_model(tiny_model(), {"loss": [0.5]})
+    save_results(test_accuracy=0.8, precision=0.7)
+    monkeypatch.setattr(environment, "_current_run_id", "run-b")  # notebook 4 run again
+    save_trained_model(tiny_model(), {"loss": [0.4]})
+    assert "results saved there for an earlier model were cleared" in capsys.readouterr().out
+    assert load_results() == {"model_run_id": "run-b", "model_saved": read_results_file()["model_saved"],
+                              "profile": "smoke"}
+
+
+def test_another_kernels_older_model_cannot_write_into_the_new_models_record(monkeypatch, capsys):
+    """Notebook 5 loaded model A; notebook 4 then trained model B; notebook 5's late figures must not land on B."""
+    save_trained_model(tiny_model(), {"loss": [0.5]})
+    load_trained_model()  # the kernel of notebook 5 holds model A
+    model_a = artifacts._model
+    monkeypatch.setattr(environment, "_current_run_id", "run-b")
+    save_trained_model(tiny_model(), {"loss": [0.4]})  # notebook 4, in its own kernel
+    monkeypatch.setattr(artifacts, "_model", model_a)  # back in notebook 5's kernel
+    capsys.readouterr()
     assert load_results() == {}
+    assert "belong to another model (training run run-b, not run-a)" in capsys.readouterr().out
+    save_results(test_accuracy=0.81)
+    assert read_results_file()["model_run_id"] == "run-a"  # a record of A's, not a figure slipped into B's
+
+
+def test_retraining_without_a_new_setup_is_a_new_model(capsys):
+    save_trained_model(tiny_model(), {"loss": [0.5]})
+    load_trained_model()
+    first = artifacts._model
+    save_results(test_accuracy=0.8)
+    save_trained_model(tiny_model(), {"loss": [0.4]})  # same run_id, trained again
+    artifacts._model = first
+    capsys.readouterr()
+    assert load_results() == {}
+    assert "earlier model of the same run" in capsys.readouterr().out
 
 
 def test_unreadable_results_file_counts_as_none(isolated_artifacts):
+    save_trained_model(tiny_model(), {"loss": [0.5]})
     (artifacts_dir() / "results.json").write_text("{not json")
-    assert load_results() == {}
+    assert load_results() == {} and read_results_file() == {}
 
 
 def test_trained_model_round_trip(capsys):
@@ -54,6 +108,18 @@ def test_trained_model_round_trip(capsys):
     x = np.ones((2, 4), dtype="float32")
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
     assert json.loads((artifacts_dir() / "history.json").read_text())["epoch_seconds"] == [1.25, 1.5]
+    assert "Loaded the model trained in notebook 4 (training run run-a)" in capsys.readouterr().out
+
+
+def test_a_model_saved_before_run_ids_loads_but_owns_no_earlier_figures(capsys):
+    save_trained_model(tiny_model(), {"loss": [0.5]})
+    history_path = artifacts_dir() / "history.json"
+    record = json.loads(history_path.read_text())
+    history_path.write_text(json.dumps({"history": record["history"], "epoch_seconds": []}))
+    (artifacts_dir() / "results.json").write_text(json.dumps({"test_accuracy": 0.99, "profile": "smoke"}))
+    assert load_trained_model() is not None
+    assert load_results() == {}
+    assert "belong to another model (a model of unknown origin, not unrecord)" in capsys.readouterr().out
 
 
 def test_epoch_timer_records_every_epoch():

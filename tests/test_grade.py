@@ -10,14 +10,12 @@ Every tampered case starts from the full run and changes one thing.
 import base64
 import csv
 import json
-import os
 import shutil
 
 import pytest
-from handins import build_class, fill_identity, unpack_full_run
-from helpers import ROOT, shared_data_dir
+from handins import build_class, runner_ids, smoke_run_ids, unpack_full_run
 
-from labutils import grade, runner
+from labutils import grade
 from labutils.manifest import cell_source
 
 NB4 = "04_training_with_validation_split.ipynb"
@@ -94,21 +92,6 @@ def test_the_command_line_exits_0_and_writes_csv_and_json(hand_in, tmp_path, cap
     assert report["summary"]["pass"] == 6 and report["settings"]["min_accuracy"] == 0.80
 
 
-@pytest.fixture(scope="session")
-def smoke_hand_in(tmp_path_factory):
-    """Notebooks 1 to 4 run here by the runner in the smoke profile, identity filled in first.
-
-    Only up to training: notebooks 5 and 6 would add two minutes of CI (a pass over the 25,000 test reviews) and
-    nothing this check needs; nbval executes them, and the full-run hand-in above grades them.
-    """
-    os.environ.setdefault("LABUTILS_DATA_DIR", str(shared_data_dir()))  # the kernels inherit it
-    filled = fill_identity(ROOT / "notebooks", tmp_path_factory.mktemp("smoke-filled"))
-    out = tmp_path_factory.mktemp("smoke-executed")
-    practical = {grade.load_manifest()["notebooks"][i]["file"] for i in smoke_run_ids()}
-    runner.run([p for p in runner.lab_notebooks(filled) if p.name in practical], out, "smoke", log=lambda *_: None)
-    return out
-
-
 def test_a_smoke_run_is_graded_as_a_check_not_a_result(smoke_hand_in):
     graded = grade_folder(smoke_hand_in)
     assert {sub.status for sub in graded.values()} == {"FAIL"}
@@ -118,17 +101,6 @@ def test_a_smoke_run_is_graded_as_a_check_not_a_result(smoke_hand_in):
     # a teacher checking the pipeline can accept smoke runs and any accuracy
     accepted = grade_folder(smoke_hand_in, profile="smoke", min_accuracy=0.0, required=smoke_run_ids())
     assert all(sub.status == "PASS" for sub in accepted.values()), {k: reasons(s) for k, s in accepted.items()}
-
-
-def runner_ids():
-    """The practical's six notebooks, which every student hands in."""
-    return grade.required_notebooks("practical", grade.load_manifest())
-
-
-def smoke_run_ids():
-    """The practical's notebooks up to training (notebook 4)."""
-    ids = runner_ids()
-    return ids[: ids.index("lstm-imdb/" + NB4.removesuffix(".ipynb")) + 1]
 
 
 # ---------------------------------------------------------------- tampered

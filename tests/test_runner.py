@@ -22,7 +22,9 @@ def folder(tmp_path):
     write_notebook(notebooks / "01_first.ipynb", "print('one')")
     write_notebook(
         notebooks / "02_second.ipynb",
-        "from labutils import save_results\nsave_results(test_accuracy=0.9)",
+        "import keras\nfrom labutils import save_results, save_trained_model\n"
+        "save_trained_model(keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]), {'loss': [1.0]})\n"
+        "save_results(test_accuracy=0.9)",
         "x = 2",
     )
     write_notebook(notebooks / "03_broken.ipynb", "ok = 1", "1 / 0", "never = 1")
