@@ -23,10 +23,10 @@ Each recipe runs in a fresh Python process (so peak memory is its own), one afte
 clock (``time.perf_counter``); the CPU seconds of all threads (``time.process_time``) are recorded beside them,
 because a shared or virtual machine's wall clock can be noisy.
 
-    python benchmarks/lstm_recipes.py                       # every recipe, full data (36 min on 2 CPU cores)
+    python benchmarks/lstm_recipes.py                       # every recipe, full data (recorded time: benchmarks/RESULTS.md)
     python benchmarks/lstm_recipes.py --recipes practical,fast --epochs 3
     python benchmarks/lstm_recipes.py --recipes fast --seed 7   # another seed: how much is luck
-    python benchmarks/lstm_recipes.py --levers              # seconds per epoch of each speed lever, on a slice (8 min)
+    python benchmarks/lstm_recipes.py --levers              # seconds per epoch of each speed lever, on a slice
     python benchmarks/lstm_recipes.py --smoke               # tiny slices, in this process: checks every code path
 
 ``--json FILE`` saves everything; the results by hand go to benchmarks/RESULTS.md. Not a test: speed lives here,

@@ -19,7 +19,8 @@ from .profiles import current_profile
 
 SEED = 42
 RUN_RECORD_PREFIX = "labutils run record: "
-GPU_HINT_COLAB = "On Colab: Runtime > Change runtime type > T4 GPU, then run the notebook again."
+GPU_HINT_COLAB = ("On Colab you can choose Runtime > Change runtime type > T4 GPU and run the notebook again "
+                  "(how much faster this lab runs there is not measured yet).")
 
 _current_run_id: str | None = None  # the run_id of this kernel's last setup()
 

@@ -78,7 +78,7 @@ def test_keras_trains_and_evaluates_on_it():
 
 
 def test_the_benchmark_runs_end_to_end_in_smoke_mode(tmp_path):
-    """The script by hand takes 36 minutes; its smoke mode checks every recipe's code path in well under one."""
+    """The script by hand takes tens of minutes (benchmarks/RESULTS.md); its smoke mode checks every recipe's code path."""
     env = dict(os.environ, LABUTILS_DATA_DIR=str(shared_data_dir()))
     out = tmp_path / "results.json"
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "lstm_recipes.py"), "--smoke", "--json", str(out)],
