@@ -54,9 +54,9 @@ def encoder(dataset):
     """Notebook 5's encoding cells, executed as the notebook runs them (print calls silenced)."""
     word_index = dataset[0]
     namespace = {"word_index": word_index, "NUM_WORDS": 10_000, "ReviewTextError": ReviewTextError,
-                 "print": lambda *args, **kwargs: None}
+                 "decode_review": lambda token_ids: "", "print": lambda *args, **kwargs: None}  # section 7's, and quiet
     exec(notebook_cell("def encode_review"), namespace)
-    exec(notebook_cell("def plain_quotes"), namespace)
+    exec(notebook_cell("def plain_punctuation"), namespace)
     return namespace
 
 
@@ -86,7 +86,9 @@ def test_unknown_words_are_left_out_and_rare_ones_become_oov(encoder, dataset):
     assert "ponyo" not in word_index and word_index["it\u2019s"] + 3 >= 10_000
     assert encode("ponyo is wonderful") == encode("is wonderful")
     assert encode("it\u2019s wonderful") == [1, 2, word_index["wonderful"] + 3]
-    assert encode(encoder["plain_quotes"]("it\u2019s wonderful")) == encode("it's wonderful")
+    plain = encoder["plain_punctuation"]
+    assert encode(plain("it\u2019s wonderful")) == encode("it's wonderful")
+    assert encode(plain("great\u2014really great\u2026 honestly")) == encode("great - really great... honestly")
     assert encoder["review_words"]("Fine\x85film\tshot") == ["fine\x85film", "shot"]  # \x85 separates nothing
 
 
