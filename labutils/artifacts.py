@@ -108,8 +108,7 @@ def load_trained_model():
     if "history" not in record:
         return None
     model = keras.models.load_model(model_path)
-    _model = {MODEL_RUN_KEY: str(record.get(MODEL_RUN_KEY) or UNRECORDED_RUN),
-              MODEL_SAVED_KEY: str(record.get(MODEL_SAVED_KEY, "")), "profile": current_profile().name}
+    _model = {**_identity_in(record), "profile": current_profile().name}
     print(f"Loaded the model trained in notebook 4 (training run {_model[MODEL_RUN_KEY]}) from {folder}")
     return model, record["history"], record.get("epoch_seconds", [])
 
@@ -148,16 +147,40 @@ def _results_of(model: dict) -> tuple[dict, str | None]:
     return stored, None
 
 
+def _identity_in(history_record: dict) -> dict:
+    """The model named by a history.json record (a model saved before run ids: ``unrecorded``)."""
+    return {MODEL_RUN_KEY: str(history_record.get(MODEL_RUN_KEY) or UNRECORDED_RUN),
+            MODEL_SAVED_KEY: str(history_record.get(MODEL_SAVED_KEY, ""))}
+
+
+def _same_model(one: dict, other: dict) -> bool:
+    return all(one.get(key) == other.get(key) for key in (MODEL_RUN_KEY, MODEL_SAVED_KEY))
+
+
 def save_results(**values) -> None:
-    """Record named results (numbers, short lists, strings) of the model this kernel trained or loaded."""
+    """Record named results (numbers, short lists, strings) of the model this kernel trained or loaded.
+
+    Refused when the saved model is no longer that model (it was trained again
+    since): the figures would describe a model nobody can load any more, and
+    writing them would throw away the saved model's own.
+    """
     model = _require_model("save results")
+    forbidden = sorted(_IDENTITY_KEYS & set(values))
+    if forbidden:
+        raise ResultsError(f"{', '.join(forbidden)} names the model the results belong to; it cannot be saved as a result.")
+    saved = _read_json(artifacts_dir() / HISTORY_FILE)
+    saved_model = _identity_in(saved)
+    if saved and not _same_model(model, saved_model):
+        raise ResultsError(
+            f"The model saved in {artifacts_dir()} was trained again (training run {saved_model[MODEL_RUN_KEY]}) after "
+            "this notebook loaded its own, so these figures were not saved: they describe a model that is gone. "
+            "Run this notebook again from the top to evaluate the saved model."
+        )
     results, why_not = _results_of(model)
     if why_not:
         print(f"Note: {why_not}; they were set aside and a new record started for this model.")
     results = results or dict(model)
     for key, value in values.items():
-        if key in _IDENTITY_KEYS:
-            raise ResultsError(f"{key!r} names the model the results belong to; it cannot be saved as a result.")
         results[key] = value.item() if hasattr(value, "item") else value
     _write_results(results)
     print(f"Saved {', '.join(values)} for the model of training run {short_run_id(model[MODEL_RUN_KEY])}")

@@ -53,7 +53,8 @@ def test_results_need_a_model_to_belong_to():
         load_results()
     save_trained_model(tiny_model(), {"loss": [0.5]})
     with pytest.raises(ResultsError, match="names the model"):
-        save_results(model_run_id="forged")
+        save_results(test_accuracy=0.9, model_run_id="forged")
+    assert "test_accuracy" not in read_results_file()
 
 
 def test_a_new_model_starts_a_fresh_record(monkeypatch, capsys):
@@ -73,12 +74,15 @@ def test_another_kernels_older_model_cannot_write_into_the_new_models_record(mon
     model_a = artifacts._model
     monkeypatch.setattr(environment, "_current_run_id", "run-b")
     save_trained_model(tiny_model(), {"loss": [0.4]})  # notebook 4, in its own kernel
+    save_results(best_val_accuracy=0.86)
     monkeypatch.setattr(artifacts, "_model", model_a)  # back in notebook 5's kernel
     capsys.readouterr()
     assert load_results() == {}
     assert "belong to another model (training run run-b, not run-a)" in capsys.readouterr().out
-    save_results(test_accuracy=0.81)
-    assert read_results_file()["model_run_id"] == "run-a"  # a record of A's, not a figure slipped into B's
+    with pytest.raises(ResultsError, match=r"trained again \(training run run-b\) after this notebook loaded its own"):
+        save_results(test_accuracy=0.81)
+    stored = read_results_file()
+    assert stored["model_run_id"] == "run-b" and stored["best_val_accuracy"] == 0.86 and "test_accuracy" not in stored
 
 
 def test_retraining_without_a_new_setup_is_a_new_model(capsys):
@@ -91,6 +95,16 @@ def test_retraining_without_a_new_setup_is_a_new_model(capsys):
     capsys.readouterr()
     assert load_results() == {}
     assert "earlier model of the same run" in capsys.readouterr().out
+    with pytest.raises(ResultsError, match="was trained again"):
+        save_results(test_accuracy=0.8)
+
+
+def test_a_lost_results_file_starts_again_for_the_saved_model(capsys):
+    save_trained_model(tiny_model(), {"loss": [0.5]})
+    (artifacts_dir() / "results.json").write_text(json.dumps({"model_run_id": "someone-else", "test_accuracy": 0.99}))
+    save_results(test_accuracy=0.8)
+    assert "set aside and a new record started" in capsys.readouterr().out
+    assert read_results_file()["test_accuracy"] == 0.8 and read_results_file()["model_run_id"] == "run-a"
 
 
 def test_unreadable_results_file_counts_as_none(isolated_artifacts):
