@@ -25,11 +25,8 @@ GPU_HINT_COLAB = ("On Colab you can choose Runtime > Change runtime type > T4 GP
 _current_run_id: str | None = None  # the run_id of this kernel's last setup()
 
 
-def current_run_id() -> str:
-    """The ``run_id`` that ``setup()`` printed in this kernel (one is made if setup() never ran)."""
-    global _current_run_id
-    if _current_run_id is None:
-        _current_run_id = uuid.uuid4().hex
+def current_run_id() -> str | None:
+    """The ``run_id`` that ``setup()`` printed in this kernel; None if it never ran here."""
     return _current_run_id
 
 

@@ -24,4 +24,4 @@ class ReviewTextError(LabError, ValueError):
 
 
 class ResultsError(LabError, RuntimeError):
-    """Results were about to be saved or read without a trained model to belong to."""
+    """The saved model and its results do not fit this notebook: none loaded yet, trained again since, or damaged."""

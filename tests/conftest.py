@@ -1,25 +1,42 @@
 """Fixtures shared by several test files."""
 
 import os
+from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from handins import fill_identity, smoke_run_ids
 from helpers import ROOT, shared_data_dir
 
 from labutils import grade, runner
+from labutils.artifacts import ARTIFACTS_VARIABLE
+
+
+class SmokeRun(NamedTuple):
+    executed: Path  # the executed notebooks
+    artifacts: Path  # the LABUTILS_ARTIFACTS_DIR they ran with (the trained model is in its smoke/ folder)
 
 
 @pytest.fixture(scope="session")
-def smoke_hand_in(tmp_path_factory):
+def smoke_run(tmp_path_factory):
     """Notebooks 1 to 4 run here by the runner in the smoke profile, identity filled in first.
 
-    Only up to training: notebooks 5 and 6 would add two minutes of CI (a pass over the 25,000 test reviews) and
-    nothing the grader's check needs; nbval executes them, and the full-run hand-in grades them. The model it
-    trains stays in the session's artifacts folder (conftest.py at the root sets it).
+    Only up to training: notebooks 5 and 6 would add a pass over the 25,000 test reviews each and nothing the
+    grader's check needs; nbval executes them, and the full-run hand-in grades them. The run has an artifacts
+    folder of its own, so no other test's training can replace its model.
     """
     os.environ.setdefault("LABUTILS_DATA_DIR", str(shared_data_dir()))  # the kernels inherit it
     filled = fill_identity(ROOT / "notebooks", tmp_path_factory.mktemp("smoke-filled"))
     out = tmp_path_factory.mktemp("smoke-executed")
+    artifacts = tmp_path_factory.mktemp("smoke-artifacts")
     practical = {grade.load_manifest()["notebooks"][i]["file"] for i in smoke_run_ids()}
-    runner.run([p for p in runner.lab_notebooks(filled) if p.name in practical], out, "smoke", log=lambda *_: None)
-    return out
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ARTIFACTS_VARIABLE, str(artifacts))
+        runner.run([p for p in runner.lab_notebooks(filled) if p.name in practical], out, "smoke", log=lambda *_: None)
+    return SmokeRun(out, artifacts)
+
+
+@pytest.fixture(scope="session")
+def smoke_hand_in(smoke_run):
+    """The executed notebooks of :func:`smoke_run`, as a student hands them in."""
+    return smoke_run.executed

@@ -17,6 +17,7 @@ def isolated_artifacts(monkeypatch, tmp_path):
     monkeypatch.setenv("LABUTILS_ARTIFACTS_DIR", str(tmp_path))
     monkeypatch.setenv("LABUTILS_PROFILE", "smoke")
     monkeypatch.setattr(artifacts, "_model", None)  # a fresh kernel: no model trained or loaded yet
+    monkeypatch.setattr(artifacts, "_model_folder", None)
     monkeypatch.setattr(environment, "_current_run_id", "run-a")
     return tmp_path
 
@@ -34,7 +35,7 @@ def test_artifacts_are_kept_apart_by_profile(monkeypatch, isolated_artifacts):
 
 def test_results_merge_and_convert_numpy_values(monkeypatch, capsys):
     save_trained_model(tiny_model(), {"loss": [0.5]})
-    assert set(load_results()) == {"model_run_id", "model_saved", "profile"}  # only what names the model
+    assert set(load_results()) == {"model_id", "model_run_id", "profile"}  # only what names the model
     save_results(test_accuracy=np.float32(0.5))
     save_results(test_loss=0.7)
     results = load_results()
@@ -42,8 +43,14 @@ def test_results_merge_and_convert_numpy_values(monkeypatch, capsys):
         "test_accuracy": 0.5, "test_loss": 0.7, "profile": "smoke", "model_run_id": "run-a"}
     assert read_results_file("smoke") == results and read_results_file("full") == {}
     assert "Saved test_loss for the model of training run run-a" in capsys.readouterr().out
+
+
+def test_results_stay_beside_their_model_when_the_profile_changes(monkeypatch):
+    save_trained_model(tiny_model(), {"loss": [0.5]})  # a smoke model
     monkeypatch.setenv("LABUTILS_PROFILE", "full")
-    assert load_results() == {}  # the model of this kernel is a smoke one; full's folder has nothing of it
+    save_results(test_accuracy=0.5)
+    assert read_results_file("full") == {} and read_results_file("smoke")["test_accuracy"] == 0.5
+    assert load_results()["test_accuracy"] == 0.5
 
 
 def test_results_need_a_model_to_belong_to():
@@ -52,9 +59,17 @@ def test_results_need_a_model_to_belong_to():
     with pytest.raises(ResultsError):
         load_results()
     save_trained_model(tiny_model(), {"loss": [0.5]})
-    with pytest.raises(ResultsError, match="names the model"):
-        save_results(test_accuracy=0.9, model_run_id="forged")
+    with pytest.raises(ValueError, match="names the model"):
+        save_results(test_accuracy=0.9, model_id="forged")
     assert "test_accuracy" not in read_results_file()
+
+
+def test_a_model_trained_without_setup_has_no_run_id(monkeypatch, capsys):
+    monkeypatch.setattr(environment, "_current_run_id", None)
+    save_trained_model(tiny_model(), {"loss": [0.5]})
+    save_results(test_accuracy=0.8)
+    assert read_results_file()["model_run_id"] is None and read_results_file()["test_accuracy"] == 0.8
+    assert "Saved the trained model (a run without setup())" in capsys.readouterr().out
 
 
 def test_a_new_model_starts_a_fresh_record(monkeypatch, capsys):
@@ -63,8 +78,7 @@ def test_a_new_model_starts_a_fresh_record(monkeypatch, capsys):
     monkeypatch.setattr(environment, "_current_run_id", "run-b")  # notebook 4 run again
     save_trained_model(tiny_model(), {"loss": [0.4]})
     assert "results saved there for an earlier model were cleared" in capsys.readouterr().out
-    assert load_results() == {"model_run_id": "run-b", "model_saved": read_results_file()["model_saved"],
-                              "profile": "smoke"}
+    assert load_results() == {"model_id": artifacts._model["model_id"], "model_run_id": "run-b", "profile": "smoke"}
 
 
 def test_another_kernels_older_model_cannot_write_into_the_new_models_record(monkeypatch, capsys):
@@ -78,7 +92,7 @@ def test_another_kernels_older_model_cannot_write_into_the_new_models_record(mon
     monkeypatch.setattr(artifacts, "_model", model_a)  # back in notebook 5's kernel
     capsys.readouterr()
     assert load_results() == {}
-    assert "belong to another model (training run run-b, not run-a)" in capsys.readouterr().out
+    assert "belong to another model (training run run-b)" in capsys.readouterr().out
     with pytest.raises(ResultsError, match=r"trained again \(training run run-b\) after this notebook loaded its own"):
         save_results(test_accuracy=0.81)
     stored = read_results_file()
@@ -99,18 +113,35 @@ def test_retraining_without_a_new_setup_is_a_new_model(capsys):
         save_results(test_accuracy=0.8)
 
 
-def test_a_lost_results_file_starts_again_for_the_saved_model(capsys):
+def test_a_foreign_results_file_is_set_aside_for_the_saved_model(capsys):
     save_trained_model(tiny_model(), {"loss": [0.5]})
-    (artifacts_dir() / "results.json").write_text(json.dumps({"model_run_id": "someone-else", "test_accuracy": 0.99}))
+    (artifacts_dir() / "results.json").write_text(json.dumps({"model_id": "x", "model_run_id": "run-z",
+                                                              "test_accuracy": 0.99}))
+    assert load_results() == {}
     save_results(test_accuracy=0.8)
-    assert "set aside and a new record started" in capsys.readouterr().out
+    assert "belong to another model (training run run-z); they were set aside" in capsys.readouterr().out
     assert read_results_file()["test_accuracy"] == 0.8 and read_results_file()["model_run_id"] == "run-a"
+
+
+def test_figures_of_a_removed_model_are_not_saved():
+    save_trained_model(tiny_model(), {"loss": [0.5]})
+    (artifacts_dir() / "history.json").unlink()
+    with pytest.raises(ResultsError, match="No model is saved in .* any more"):
+        save_results(test_accuracy=0.8)
 
 
 def test_unreadable_results_file_counts_as_none(isolated_artifacts):
     save_trained_model(tiny_model(), {"loss": [0.5]})
     (artifacts_dir() / "results.json").write_text("{not json")
     assert load_results() == {} and read_results_file() == {}
+
+
+def test_a_damaged_history_is_a_clear_error_not_a_silent_retraining(isolated_artifacts):
+    save_trained_model(tiny_model(), {"loss": [0.5]})
+    (artifacts_dir() / "history.json").write_text("{trunc")
+    with pytest.raises(ResultsError, match="history.json is damaged"):
+        load_trained_model()
+    assert (artifacts_dir() / "lstm_imdb.keras").is_file()
 
 
 def test_trained_model_round_trip(capsys):
@@ -123,6 +154,7 @@ def test_trained_model_round_trip(capsys):
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
     assert json.loads((artifacts_dir() / "history.json").read_text())["epoch_seconds"] == [1.25, 1.5]
     assert "Loaded the model trained in notebook 4 (training run run-a)" in capsys.readouterr().out
+    assert json.loads((artifacts_dir() / "history.json").read_text())["model_run_id"] == "run-a"
 
 
 def test_a_model_saved_before_run_ids_loads_but_owns_no_earlier_figures(capsys):
@@ -133,7 +165,9 @@ def test_a_model_saved_before_run_ids_loads_but_owns_no_earlier_figures(capsys):
     (artifacts_dir() / "results.json").write_text(json.dumps({"test_accuracy": 0.99, "profile": "smoke"}))
     assert load_trained_model() is not None
     assert load_results() == {}
-    assert "belong to another model (a model of unknown origin, not unrecord)" in capsys.readouterr().out
+    assert "cannot be tied to this model" in capsys.readouterr().out
+    save_results(test_accuracy=0.8)  # the old model gets a record of its own from now on
+    assert load_results()["test_accuracy"] == 0.8
 
 
 def test_epoch_timer_records_every_epoch():

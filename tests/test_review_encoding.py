@@ -7,8 +7,10 @@ exactly what ``keras.datasets.imdb.load_data(num_words=10000)`` makes of that ro
 
 import gzip
 import json
+import os
 
 import keras
+import keras.src.datasets.imdb as keras_imdb
 import numpy as np
 import pytest
 from helpers import NOTEBOOKS, shared_data_dir
@@ -18,6 +20,7 @@ from labutils.manifest import cell_source
 
 NOTEBOOK_5 = next(path for path in NOTEBOOKS if path.name.startswith("05_"))
 KERAS_SEED = 113  # load_data's default shuffle seed
+RAW_SAMPLE = "raw_test_sample.jsonl.gz"
 
 
 def notebook_cell(definition):
@@ -30,6 +33,10 @@ def notebook_cell(definition):
 def dataset():
     """Word index, the loaded test split, and where load_data put each raw row."""
     folder = shared_data_dir()
+    if not (folder / RAW_SAMPLE).is_file():
+        message = f"the raw review sample {RAW_SAMPLE} is not in {folder}"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    hook_was_there = hasattr(keras_imdb.get_file, "labutils_wrapped")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("LABUTILS_DATA_DIR", str(folder))
         data.install_data_hook()
@@ -37,14 +44,15 @@ def dataset():
             word_index = keras.datasets.imdb.get_word_index()
             _, (x_test, y_test) = keras.datasets.imdb.load_data(num_words=10_000)
         finally:
-            data.remove_data_hook()
+            if not hook_was_there:
+                data.remove_data_hook()
     # load_data shuffles the training rows, then the test rows, with one RandomState(113)
     rng = np.random.RandomState(KERAS_SEED)
     rng.shuffle(np.arange(25_000))
     test_order = np.arange(len(x_test))
     rng.shuffle(test_order)
     position_of_row = np.argsort(test_order)
-    with gzip.open(folder / "raw_test_sample.jsonl.gz", "rt", encoding="utf-8") as handle:
+    with gzip.open(folder / RAW_SAMPLE, "rt", encoding="utf-8") as handle:
         raw_reviews = [json.loads(line) for line in handle]
     return word_index, x_test, y_test, position_of_row, raw_reviews
 
