@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from labutils import grade
+from labutils.course import grade
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from handins import build_class, unpack_full_run  # noqa: E402  (the tests' hand-ins, shared)

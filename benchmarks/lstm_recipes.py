@@ -230,7 +230,7 @@ def run_recipe(name: str, recipe: dict, epochs: int, smoke: bool, evaluate: bool
             row["test_accuracy"] = round(accuracy(model, test_data), 4)
         rows.append(row)
         print(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in row.items()), file=sys.stderr, flush=True)
-    from labutils.runner import peak_memory_mib
+    from labutils.course.runner import peak_memory_mib
 
     result = {
         "recipe": name,

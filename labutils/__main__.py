@@ -1,5 +1,7 @@
+"""``python -m labutils run | grade | manifest | repository``: the course tools' command line."""
+
 import sys
 
-from .runner import main
+from .course.cli import main
 
 sys.exit(main())

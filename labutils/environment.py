@@ -15,10 +15,10 @@ import sys
 import uuid
 import warnings
 
+from .evidence import RUN_PROFILE_BANNER, RUN_RECORD_PREFIX
 from .profiles import current_profile
 
 SEED = 42
-RUN_RECORD_PREFIX = "labutils run record: "
 GPU_HINT_COLAB = ("On Colab you can choose Runtime > Change runtime type > T4 GPU and run the notebook again "
                   "(how much faster this lab runs there is not measured yet).")
 
@@ -94,7 +94,7 @@ def setup(seed: int = SEED) -> dict:
         f"Python {versions['python']} | TensorFlow {versions['tensorflow']} | Keras {versions['keras']} "
         f"| NumPy {versions['numpy']}"
     )
-    print(f"Run profile: {profile.name} ({profile.description})")
+    print(RUN_PROFILE_BANNER.format(name=profile.name, description=profile.description))
     print(f"Random seed: {seed}")
     print(data_source)
     if gpus:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from .evidence import TRAINING_PROFILE_LINE
+
 PROFILE_VARIABLE = "LABUTILS_PROFILE"
 
 
@@ -60,8 +62,6 @@ def apply_run_profile(x_train, y_train, epochs: int):
         x_run, y_run = x_train[: profile.train_examples], y_train[: profile.train_examples]
     if profile.max_epochs is not None:
         epochs_run = min(epochs, profile.max_epochs)
-    print(
-        f"Run profile '{profile.name}': training on {len(x_run):,} of {len(x_train):,} reviews "
-        f"for {epochs_run} of {epochs} epochs ({profile.description})."
-    )
+    print(TRAINING_PROFILE_LINE.format(name=profile.name, used=len(x_run), total=len(x_train), epochs_run=epochs_run,
+                                       epochs=epochs, description=profile.description))
     return x_run, y_run, epochs_run

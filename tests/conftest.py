@@ -8,7 +8,7 @@ import pytest
 from handins import fill_identity, smoke_run_ids
 from helpers import ROOT, shared_data_dir
 
-from labutils import grade, runner
+from labutils.course import grade, runner
 from labutils.artifacts import ARTIFACTS_VARIABLE
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 
-from labutils import grade
+from labutils.course import catalogue, grade
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FULL_RUN_ARCHIVE = FIXTURES / "full-run-hand-in.zip"
@@ -59,5 +59,4 @@ def runner_ids() -> list[str]:
 
 def smoke_run_ids() -> list[str]:
     """The practical's notebooks up to training (notebook 4)."""
-    ids = runner_ids()
-    return ids[: ids.index("lstm-imdb/04_training_with_validation_split") + 1]
+    return [notebook.id for notebook in catalogue.NOTEBOOKS if notebook.part == "practical" and notebook.number <= 4]

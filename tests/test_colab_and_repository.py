@@ -12,8 +12,8 @@ import pytest
 from helpers import NOTEBOOKS, ROOT
 from IPython.core.inputtransformer2 import TransformerManager
 
-from labutils import repository
-from labutils.manifest import cell_source
+from labutils.course import repository
+from labutils.course.manifest import cell_source
 
 # Colab's runtime as this lab targets it (Python 3.13, TensorFlow 2.20, Keras 3.13). The packages
 # labutils names must already be there at these versions or older, so pip installs nothing
@@ -97,14 +97,14 @@ def lab_copy(tmp_path):
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, tmp_path / name)
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
-    (tmp_path / "labutils").mkdir()
-    shutil.copy(ROOT / "labutils" / "lesson_manifest.json", tmp_path / "labutils")
+    (tmp_path / "labutils" / "course").mkdir(parents=True)
+    shutil.copy(ROOT / "labutils" / "course" / "lesson_manifest.json", tmp_path / "labutils" / "course")
     return tmp_path
 
 
 def test_moving_the_repository_rewrites_every_badge(lab_copy):
     changed = repository.move(lab_copy, "https://github.com/new-home/lstm-lab.git")
-    assert "pyproject.toml" in changed and "README.md" in changed and "labutils/lesson_manifest.json" in changed
+    assert "pyproject.toml" in changed and "README.md" in changed and "labutils/course/lesson_manifest.json" in changed
     assert repository.repository(lab_copy) == "new-home/lstm-lab"
     assert repository.problems(lab_copy) == []
     text = "".join(p.read_text() for p in (lab_copy / "notebooks").glob("*.ipynb")) + (lab_copy / "README.md").read_text()

@@ -15,8 +15,8 @@ import shutil
 import pytest
 from handins import build_class, runner_ids, smoke_run_ids, unpack_full_run
 
-from labutils import grade
-from labutils.manifest import cell_source
+from labutils.course import grade
+from labutils.course.manifest import cell_source
 
 NB4 = "04_training_with_validation_split.ipynb"
 NB5 = "05_test_evaluation_and_confusion_matrix.ipynb"

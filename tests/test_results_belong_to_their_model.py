@@ -14,8 +14,9 @@ import nbformat
 import pytest
 from helpers import NOTEBOOKS
 
-from labutils import ResultsError, artifacts, load_trained_model, runner, save_results
+from labutils import ResultsError, artifacts, load_trained_model, save_results
 from labutils.artifacts import ARTIFACTS_VARIABLE, artifacts_dir
+from labutils.course import runner
 from labutils.environment import RUN_RECORD_PREFIX
 
 FIRST_MODELS_FIGURES = {"test_accuracy": 0.1111, "test_loss": 9.8765, "precision": 0.2222, "recall": 0.3333,

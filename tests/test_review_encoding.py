@@ -16,7 +16,7 @@ import pytest
 from helpers import NOTEBOOKS, shared_data_dir
 
 from labutils import ReviewTextError, data
-from labutils.manifest import cell_source
+from labutils.course.manifest import cell_source
 
 NOTEBOOK_5 = next(path for path in NOTEBOOKS if path.name.startswith("05_"))
 KERAS_SEED = 113  # load_data's default shuffle seed

@@ -5,7 +5,7 @@ import json
 import nbformat
 import pytest
 
-from labutils import runner
+from labutils.course import catalogue, cli, runner
 
 
 def write_notebook(path, *sources):
@@ -68,15 +68,15 @@ def test_run_stops_at_the_first_failing_cell_and_names_it(folder, tmp_path):
 
 def test_main_reports_failure_and_success(folder, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("LABUTILS_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
-    assert runner.main(["run", "3", "--notebooks-dir", str(folder), "--out", str(tmp_path / "o")]) == 1
+    assert cli.main(["run", "3", "--notebooks-dir", str(folder), "--out", str(tmp_path / "o")]) == 1
     assert "FAILED in 03_broken.ipynb, code cell 2" in capsys.readouterr().err
-    assert runner.main(["run", "1", "--profile", "smoke", "--html", "--notebooks-dir", str(folder), "--out", str(tmp_path / "o")]) == 0
+    assert cli.main(["run", "1", "--profile", "smoke", "--html", "--notebooks-dir", str(folder), "--out", str(tmp_path / "o")]) == 0
     assert "All 1 notebook(s) ran" in capsys.readouterr().out
     html = (tmp_path / "o" / "01_first.html").read_text()
     assert html.lstrip().lower().startswith("<!doctype html") and "one" in html  # the HTML copy for hand-in
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert runner.main(["run", "--notebooks-dir", str(empty)]) == 2
+    assert cli.main(["run", "--notebooks-dir", str(empty)]) == 2
 
 
 def test_installed_versions_reads_metadata_only():
@@ -85,16 +85,16 @@ def test_installed_versions_reads_metadata_only():
 
 
 def test_manifest_command_and_the_committed_manifest_is_current(tmp_path, monkeypatch, capsys):
-    from labutils import manifest
+    from labutils.course import manifest
 
     target = tmp_path / "manifest.json"
     monkeypatch.setattr(manifest, "MANIFEST_PATH", target)
     monkeypatch.setattr(manifest.write_manifest, "__defaults__", (target,))
-    assert runner.main(["manifest"]) == 0
-    notebooks = len(runner.lab_notebooks(runner.default_notebooks_dir()))
+    assert cli.main(["manifest"]) == 0
+    notebooks = len(runner.lab_notebooks(catalogue.notebooks_dir()))
     assert f"{notebooks} notebooks" in capsys.readouterr().out
     assert json.loads(target.read_text()) == manifest.load_manifest(), (
-        "labutils/lesson_manifest.json is out of date: run `python -m labutils manifest` after editing a notebook")
+        "labutils/course/lesson_manifest.json is out of date: run `python -m labutils manifest` after editing a notebook")
 
 
 def test_executed_copies_keep_their_figures_even_with_a_headless_backend_exported(tmp_path, monkeypatch):

@@ -1,4 +1,4 @@
-"""Fingerprints of the lab's lesson cells, for the grader: ``labutils/lesson_manifest.json``.
+"""Fingerprints of the lab's lesson cells, for the grader: ``labutils/course/lesson_manifest.json``.
 
 A student's executed notebook is compared with the committed one cell by cell.
 Each lesson code cell loses its comments, trailing spaces and blank lines (so a
@@ -19,6 +19,8 @@ import io
 import json
 import tokenize
 from pathlib import Path
+
+from . import catalogue
 
 MANIFEST_PATH = Path(__file__).with_name("lesson_manifest.json")
 MANIFEST_FORMAT = 1
@@ -104,7 +106,7 @@ def describe_notebook(notebook: dict, file_name: str) -> dict:
 def build_manifest(notebooks_dir: Path) -> dict:
     """The manifest for every numbered notebook in ``notebooks_dir``."""
     entries = {}
-    for path in sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb")):
+    for path in catalogue.numbered_files(notebooks_dir):
         notebook = json.loads(path.read_text(encoding="utf-8"))
         notebook_id = notebook["metadata"]["labutils"]["notebook_id"]
         entries[notebook_id] = describe_notebook(notebook, path.name)

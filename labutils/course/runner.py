@@ -1,4 +1,4 @@
-"""Run the lab's notebooks headless: ``python -m labutils run``.
+"""Run the lab's notebooks headless: ``python -m labutils run`` (the command behind ``make lab``).
 
 Executes each notebook top to bottom in a fresh kernel (as Restart & Run All
 does), prints progress per notebook and cell, stops at the first failing cell
@@ -8,7 +8,6 @@ writes ``results.json`` with the run's figures.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform
@@ -18,22 +17,13 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from .artifacts import read_results_file
-from .paths import checkout_root
-from .profiles import PROFILE_VARIABLE, PROFILES
-
-NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
-
-
-def default_notebooks_dir() -> Path:
-    """``notebooks/`` of the checkout that holds this package (or of the current folder)."""
-    here = Path(__file__).resolve().parent.parent / "notebooks"
-    return here if here.is_dir() else Path.cwd() / "notebooks"
-
+from ..artifacts import read_results_file
+from ..profiles import PROFILE_VARIABLE
+from . import catalogue
 
 def lab_notebooks(folder: Path) -> list[Path]:
     """The numbered notebooks in ``folder``, in order."""
-    return sorted(folder.glob(NOTEBOOK_PATTERN))
+    return catalogue.numbered_files(folder)
 
 
 def select_notebooks(folder: Path, wanted: list[str]) -> list[Path]:
@@ -47,7 +37,7 @@ def select_notebooks(folder: Path, wanted: list[str]) -> list[Path]:
         if as_path.suffix == ".ipynb" and as_path.is_file():
             chosen.append(as_path)
             continue
-        matches = [nb for nb in available if nb.name == item or (item.isdigit() and nb.name[:2] == f"{int(item):02d}")]
+        matches = [nb for nb in available if catalogue.matches(item, nb.name)]
         if not matches:
             names = ", ".join(nb.name for nb in available) or "none"
             raise SystemExit(f"No notebook matches {item!r}. Available: {names}")
@@ -174,69 +164,3 @@ def run(notebooks: list[Path], output_dir: Path, profile: str, log=print, html: 
     summary.update({key: value for key, value in results.items() if key not in summary})
     (output_dir / "results.json").write_text(json.dumps(summary, indent=2, sort_keys=True))
     return summary
-
-
-def repository_command(root: Path, new_address: str | None) -> int:
-    """``python -m labutils repository [OWNER/NAME]``."""
-    from . import repository as repo_tools
-
-    if new_address:
-        try:
-            changed = repo_tools.move(root, new_address)
-        except ValueError as error:
-            print(error, file=sys.stderr)
-            return 2
-        print(f"Repository is now {repo_tools.repository(root)}; rewrote: {', '.join(changed) or 'nothing (already there)'}")
-    found = repo_tools.problems(root)
-    for problem in found:
-        print(problem, file=sys.stderr)
-    if not found:
-        print(f"Every Colab badge and install line points to {repo_tools.GITHUB}{repo_tools.repository(root)}")
-    return 1 if found else 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m labutils", description="Run the LSTM-on-IMDb lab's notebooks.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    run_parser = commands.add_parser("run", help="execute notebooks headless, as Restart & Run All")
-    run_parser.add_argument("notebooks", nargs="*", help="numbers (3), names or paths; default: all, in order")
-    run_parser.add_argument("--profile", choices=sorted(PROFILES), default=os.environ.get(PROFILE_VARIABLE, "full"))
-    run_parser.add_argument("--out", type=Path, default=Path("executed"), help="folder for executed copies (default: executed)")
-    run_parser.add_argument("--html", action="store_true", help="also write an HTML copy of each executed notebook")
-    run_parser.add_argument("--notebooks-dir", type=Path, default=None, help=argparse.SUPPRESS)
-    manifest_parser = commands.add_parser(
-        "manifest", help="maintainers: refresh the grader's fingerprints of the lesson cells after editing a notebook")
-    manifest_parser.add_argument("--notebooks-dir", type=Path, default=None, help=argparse.SUPPRESS)
-    repository_parser = commands.add_parser(
-        "repository", help="maintainers: check the Colab badges, or move them all to a new GitHub address")
-    repository_parser.add_argument("new_address", nargs="?", help="OWNER/NAME or https://github.com/OWNER/NAME")
-    repository_parser.add_argument("--root", type=Path, default=None, help="the lab's checkout (default: this one)")
-    args = parser.parse_args(argv)
-
-    if args.command == "repository":
-        return repository_command(args.root or checkout_root() or Path.cwd(), args.new_address)
-    if args.command == "manifest":
-        from .manifest import MANIFEST_PATH, write_manifest
-
-        manifest = write_manifest(args.notebooks_dir or default_notebooks_dir())
-        cells = sum(len(entry["lesson_cells"]) for entry in manifest["notebooks"].values())
-        print(f"Wrote {MANIFEST_PATH}: {len(manifest['notebooks'])} notebooks, {cells} lesson cells")
-        return 0
-
-    folder = args.notebooks_dir or default_notebooks_dir()
-    notebooks = select_notebooks(folder, args.notebooks)
-    if not notebooks:
-        print(f"No notebooks found in {folder}", file=sys.stderr)
-        return 2
-    try:
-        summary = run(notebooks, args.out, args.profile, html=args.html)
-    except NotebookFailed as failure:
-        print(f"\nFAILED in {failure.notebook.name}, code cell {failure.cell_number}:\n  {failure.error}", file=sys.stderr)
-        print(f"The partly executed copy is in {args.out / failure.notebook.name}", file=sys.stderr)
-        return 1
-    print(f"\nAll {len(notebooks)} notebook(s) ran in {summary['wall_seconds']:.0f} s; peak kernel memory {summary['peak_memory_mib']:.0f} MiB.")
-    for key in ("test_accuracy", "test_loss", "epoch_seconds"):
-        if key in summary:
-            print(f"  {key}: {summary[key]}")
-    print(f"Results: {args.out / 'results.json'}")
-    return 0

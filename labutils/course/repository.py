@@ -10,12 +10,14 @@ grader's manifest (the setup cell's fingerprint changes with the address).
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from pathlib import Path
 
 import nbformat
 
-from .manifest import cell_source, write_manifest
+from . import catalogue
+from .manifest import MANIFEST_PATH, cell_source, write_manifest
 
 GITHUB = "https://github.com/"
 COLAB_LINK = re.compile(r"https://colab\.research\.google\.com/github/([^/\s)\"]+/[^/\s)\"]+)/blob/([^/\s)\"]+)/([^\s)\"]+)")
@@ -50,7 +52,7 @@ def badge(repo: str, notebook_name: str) -> str:
 
 
 def _notebooks(root: Path) -> list[Path]:
-    return sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    return catalogue.numbered_files(root / "notebooks")
 
 
 def problems(root: Path) -> list[str]:
@@ -113,10 +115,27 @@ def move(root: Path, new_repo: str) -> list[str]:
         if updated != text:
             readme.write_text(updated, encoding="utf-8")
             changed.append("README.md")
-    manifest = root / "labutils" / "lesson_manifest.json"
+    manifest = root / "labutils" / "course" / MANIFEST_PATH.name
     if manifest.parent.is_dir() and (root / "notebooks").is_dir():
         before_manifest = manifest.read_text(encoding="utf-8") if manifest.is_file() else ""
         write_manifest(root / "notebooks", manifest)
         if manifest.read_text(encoding="utf-8") != before_manifest:
-            changed.append("labutils/lesson_manifest.json")
+            changed.append(manifest.relative_to(root).as_posix())
     return changed
+
+
+def command(root: Path, new_address: str | None) -> int:
+    """``python -m labutils repository [OWNER/NAME]``: check every address, or move them all first."""
+    if new_address:
+        try:
+            changed = move(root, new_address)
+        except ValueError as error:
+            print(error, file=sys.stderr)
+            return 2
+        print(f"Repository is now {repository(root)}; rewrote: {', '.join(changed) or 'nothing (already there)'}")
+    found = problems(root)
+    for problem in found:
+        print(problem, file=sys.stderr)
+    if not found:
+        print(f"Every Colab badge and install line points to {GITHUB}{repository(root)}")
+    return 1 if found else 0

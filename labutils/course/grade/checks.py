@@ -1,0 +1,200 @@
+"""The checks on one notebook: ran in one go, the student named, the lesson's cells intact, the evidence consistent."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import json
+from pathlib import Path
+
+from ...evidence import (CONFUSION_COUNTS, PREDICT_ACCURACY, RUN_RECORD_PREFIX, TEST_ACCURACY, TRAINING_PROFILE,
+                         run_profile_banner_start)
+from ..manifest import IDENTITY_FIELDS, cell_source, fingerprint, first_line, identity_values
+from .read import has_png, identify, outputs_text, read_notebook
+from .submission import PLACEHOLDER, TEST_SET_SIZE, Settings, Submission
+
+RECORD_KEYS = {"run_id", "time", "platform", "profile", "seed", "versions"}
+
+
+def _where(number: int, cell: dict) -> str:
+    """A cell named for a person looking for it: its place among all cells and its first line."""
+    return f"cell {number} (`{first_line(cell_source(cell))}`)"
+
+
+def _check_execution(code_cells: list[tuple[int, dict]], sub: Submission) -> None:
+    """Run top to bottom in one go: counts 1..n, nothing unrun, no errors."""
+    ran = [(number, cell) for number, cell in code_cells if cell_source(cell).strip()]
+    unrun = [(number, cell) for number, cell in ran if not isinstance(cell.get("execution_count"), int)]
+    if unrun:
+        sub.fail(f"{len(unrun)} code cell(s) never ran (first: {_where(*unrun[0])}); run the whole notebook "
+                 "with Restart & Run All (Colab: Runtime > Restart session and run all)")
+    if ran and not unrun:
+        if ran[0][1]["execution_count"] != 1:
+            sub.fail(f"not run from a fresh kernel: the first code cell has execution count "
+                     f"{ran[0][1]['execution_count']}, not 1")
+        previous = ran[0][1]["execution_count"]
+        for number, cell in ran[1:]:
+            count = cell["execution_count"]
+            if count <= previous:
+                sub.fail(f"cells ran out of order: {_where(number, cell)} has execution count {count} after {previous}")
+                break
+            if count != previous + 1:
+                sub.fail(f"cells were re-run or deleted: execution counts jump from {previous} to {count} at "
+                         f"{_where(number, cell)}")
+                break
+            previous = count
+    for number, cell in code_cells:
+        for output in cell.get("outputs") or []:
+            if isinstance(output, dict) and output.get("output_type") == "error":
+                message = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".strip().rstrip(":")
+                sub.fail(f"{_where(number, cell)} ended in an error: {message[:120]}")
+                break
+
+
+def _check_identity(code_cells: list[tuple[int, dict]], sub: Submission) -> int | None:
+    """Fill in the student's name and roll number; returns the identity cell's number."""
+    for number, cell in code_cells:
+        values = identity_values(cell_source(cell))
+        if values is None:
+            continue
+        sub.student_name = " ".join(values.get("STUDENT_NAME", "").split())
+        sub.roll_no = " ".join(values.get("ROLL_NO", "").split())
+        unfilled = [name for name in IDENTITY_FIELDS if not values.get(name, "").strip()
+                    or PLACEHOLDER.match(values.get(name, ""))]
+        if unfilled:
+            sub.fail(f"identity cell not filled in: {', '.join(unfilled)}")
+        printed = outputs_text(cell)
+        if not unfilled and not all(" ".join(values[name].split()) in " ".join(printed.split()) for name in IDENTITY_FIELDS):
+            sub.fail("identity cell was edited after it ran: its output shows other details; run the notebook again")
+        return number
+    sub.fail("identity cell missing (the cell with STUDENT_NAME and ROLL_NO)")
+    return None
+
+
+def _check_lesson_cells(entry: dict, lesson_candidates: list[tuple[int, str, dict]], sub: Submission) -> dict[str, dict]:
+    """Compare the lesson cells with the manifest; returns the student's cell for each evidence name."""
+    expected = [cell["fingerprint"] for cell in entry["lesson_cells"]]
+    actual = [fp for _, fp, _ in lesson_candidates]
+    matcher = difflib.SequenceMatcher(None, expected, actual, autojunk=False)
+    evidence_cells: dict[str, dict] = {}
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for offset in range(i2 - i1):
+                evidence = entry["lesson_cells"][i1 + offset]["evidence"]
+                if evidence:
+                    evidence_cells[evidence] = lesson_candidates[j1 + offset][2]
+            continue
+        for i in range(i1, i2):
+            lesson = entry["lesson_cells"][i]
+            what = "changed" if tag == "replace" else "deleted"
+            sub.fail(f"lesson cell {what}: the cell starting `{lesson['first_line']}` is not the lab's")
+        if i2 == len(expected):
+            continue  # the student's own cells after the lesson's last cell are allowed
+        if j2 - j1 > i2 - i1:
+            number, _, cell = lesson_candidates[j1 + (i2 - i1)]
+            sub.fail(f"code inserted between the lesson's cells ({_where(number, cell)}); put your own experiments "
+                     "under Exercises, after the lesson")
+    return evidence_cells
+
+
+def _check_run_record(cell: dict | None, sub: Submission, settings: Settings) -> dict | None:
+    if cell is None:
+        return None  # the setup cell itself is missing or changed: already a reason
+    records = [line[len(RUN_RECORD_PREFIX):] for line in outputs_text(cell).splitlines()
+               if line.startswith(RUN_RECORD_PREFIX)]
+    if not records:
+        sub.fail("no run record in the setup cell's output (setup() did not run, or its output was cleared)")
+        return None
+    if len(records) > 1:
+        sub.fail("more than one run record in the setup cell's output")
+    try:
+        record = json.loads(records[0])
+    except json.JSONDecodeError:
+        sub.fail("the run record is damaged (not valid JSON)")
+        return None
+    if not isinstance(record, dict) or not RECORD_KEYS <= set(record):
+        sub.fail(f"the run record lacks {', '.join(sorted(RECORD_KEYS - set(record or {})))}")
+        return None
+    sub.profile, sub.run_id = str(record["profile"]), str(record["run_id"])
+    sub.run_time = str(record["time"])
+    if sub.profile != settings.profile:
+        sub.fail(f"ran with the '{sub.profile}' profile, not '{settings.profile}': run it again without "
+                 "LABUTILS_PROFILE set (smoke runs are checks, not results)")
+    if run_profile_banner_start(sub.profile) not in outputs_text(cell):
+        sub.fail("the run record and the printed run profile disagree (output edited?)")
+    try:
+        when = _dt.datetime.fromisoformat(sub.run_time)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=_dt.timezone.utc)
+        if when > settings.now + _dt.timedelta(days=1):
+            sub.fail(f"the run record's time {sub.run_time} is in the future")
+    except ValueError:
+        sub.fail(f"the run record's time {sub.run_time[:40]!r} is not a date")
+    return record
+
+
+def _check_evidence(entry: dict, cells: dict[str, dict], record: dict | None, sub: Submission, settings: Settings) -> None:
+    wanted = {cell["evidence"] for cell in entry["lesson_cells"] if cell["evidence"]}
+    if "run-profile" in wanted and "run-profile" in cells:
+        match = TRAINING_PROFILE.search(outputs_text(cells["run-profile"]))
+        if not match:
+            sub.fail("the training cell does not print which run profile it used")
+        elif record is not None and match.group(1) != record.get("profile"):
+            sub.fail(f"the training cell ran the '{match.group(1)}' profile but the run record says "
+                     f"'{record.get('profile')}'")
+        elif settings.profile == "full" and (match.group(2) != match.group(3) or match.group(4) != match.group(5)):
+            sub.fail(f"trained on {match.group(2)} of {match.group(3)} reviews for {match.group(4)} of "
+                     f"{match.group(5)} epochs, not the whole practical")
+    for name, label in (("learning-curves", "learning-curve"), ("confusion-matrix", "confusion-matrix")):
+        if name in wanted and name in cells and not has_png(cells[name]):
+            sub.fail(f"the {label} figure is missing from the outputs")
+    if "test-accuracy" in wanted and "test-accuracy" in cells:
+        found = TEST_ACCURACY.findall(outputs_text(cells["test-accuracy"]))
+        if not found:
+            sub.fail("the test accuracy is not printed (`Test accuracy: ...`)")
+        else:
+            sub.test_accuracy = float(found[-1])
+            if not 0.0 <= sub.test_accuracy <= 1.0:
+                sub.fail(f"the printed test accuracy {found[-1]} is not between 0 and 1")
+            elif sub.test_accuracy < settings.min_accuracy:
+                sub.fail(f"test accuracy {sub.test_accuracy:.4f} is below {settings.min_accuracy:.2f}")
+    if sub.test_accuracy is not None:
+        if "predict-accuracy" in cells:
+            match = PREDICT_ACCURACY.search(outputs_text(cells["predict-accuracy"]))
+            if match and abs(float(match.group(2)) - sub.test_accuracy) > 1e-4:
+                sub.fail("the printed test accuracies disagree with each other (output edited?)")
+        if "confusion-matrix" in cells:
+            match = CONFUSION_COUNTS.search(outputs_text(cells["confusion-matrix"]))
+            if match:
+                tn, fp, fn, tp = (int(group.replace(",", "")) for group in match.groups())
+                if tn + fp + fn + tp != TEST_SET_SIZE:
+                    sub.fail(f"the confusion matrix counts {tn + fp + fn + tp:,} reviews, not the {TEST_SET_SIZE:,} of the test set")
+                elif abs((tn + tp) / TEST_SET_SIZE - sub.test_accuracy) > 1e-3:
+                    sub.fail("the confusion matrix and the printed test accuracy disagree (output edited?)")
+
+
+def grade_file(path: Path, manifest: dict, settings: Settings) -> Submission:
+    """Grade one file on its own (class-wide checks come after, in :func:`grade_paths`)."""
+    sub = Submission(path=str(path), folder=str(path.parent))
+    try:
+        notebook = read_notebook(path, sub, settings)
+        if notebook is None:
+            return sub
+        code_cells = [(number, cell) for number, cell in enumerate(notebook["cells"], 1) if cell["cell_type"] == "code"]
+        identity_number = _check_identity(code_cells, sub)
+        lesson_candidates = [(number, fingerprint(cell_source(cell)), cell) for number, cell in code_cells
+                             if number != identity_number and cell_source(cell).strip()]
+        sub.notebook = identify(notebook, [fp for _, fp, _ in lesson_candidates], manifest, sub) or ""
+        if not sub.notebook:
+            return sub
+        entry = manifest["notebooks"][sub.notebook]
+        sub.title = entry["title"]
+        _check_execution(code_cells, sub)
+        evidence_cells = _check_lesson_cells(entry, lesson_candidates, sub)
+        record = _check_run_record(evidence_cells.get("run-record"), sub, settings)
+        _check_evidence(entry, evidence_cells, record, sub, settings)
+    except Exception as error:  # noqa: BLE001 - one odd file must not stop a class's grading
+        sub.fail(f"could not be graded ({type(error).__name__}: {str(error)[:100]}); please report this to the lab's maintainers")
+    finally:
+        sub.status = "FAIL" if sub.reasons else "PASS"
+    return sub

@@ -1,0 +1,149 @@
+"""Reading a hand-in safely: one file as a notebook (never run), which of the lab's notebooks it is, the files to grade."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from pathlib import Path
+
+from .submission import Settings, Submission
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def outputs_text(cell: dict) -> str:
+    """Everything a cell printed (streams and plain-text results)."""
+    parts = []
+    for output in cell.get("outputs") or []:
+        if not isinstance(output, dict):
+            continue
+        if output.get("output_type") == "stream":
+            text = output.get("text", "")
+            parts.append("".join(text) if isinstance(text, list) else str(text))
+        elif output.get("output_type") in ("execute_result", "display_data"):
+            text = (output.get("data") or {}).get("text/plain", "")
+            parts.append("".join(text) if isinstance(text, list) else str(text))
+    return "".join(parts)
+
+
+def has_png(cell: dict) -> bool:
+    """Whether a cell's outputs hold a real PNG image (its first bytes decoded)."""
+    for output in cell.get("outputs") or []:
+        if not isinstance(output, dict):
+            continue
+        data = (output.get("data") or {}).get("image/png")
+        if isinstance(data, list):
+            data = "".join(data)
+        if isinstance(data, str) and data:
+            try:
+                if base64.b64decode(data.strip()[:16], validate=False).startswith(PNG_SIGNATURE):
+                    return True
+            except (binascii.Error, ValueError):
+                continue
+    return False
+
+
+def read_notebook(path: Path, sub: Submission, settings: Settings) -> dict | None:
+    """The parsed notebook, or None with the reason recorded."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        sub.fail(f"cannot be read: {error.strerror or error}")
+        return None
+    if size > settings.max_bytes:
+        sub.fail(f"file is {size / 2**20:,.0f} MB, over the {settings.max_bytes / 2**20:,.0f} MB limit "
+                 "(an executed lab notebook is under 1 MB; was something else handed in?)")
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        sub.fail(f"cannot be read: {error.strerror or error}")
+        return None
+    sub.sha256 = hashlib.sha256(raw).hexdigest()
+    if not raw.strip():
+        sub.fail("empty file")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        sub.fail("not a notebook: not a text file (a notebook is UTF-8 JSON)")
+        return None
+    try:
+        notebook = json.loads(text)
+    except json.JSONDecodeError as error:
+        if text.lstrip().startswith("{") and not text.rstrip().endswith("}"):
+            sub.fail("truncated: the file ends in the middle of the notebook (an unfinished download or copy?)")
+        else:
+            sub.fail(f"not a notebook: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})")
+        return None
+    except RecursionError:
+        sub.fail("not a notebook: JSON nested too deeply")
+        return None
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        sub.fail("not a notebook: JSON without a list of cells")
+        return None
+    if notebook.get("nbformat") != 4:
+        sub.fail(f"not a notebook this lab can read: nbformat {notebook.get('nbformat')!r}, expected 4 "
+                 "(open it in Jupyter and save it again)")
+        return None
+    for number, cell in enumerate(notebook["cells"], 1):
+        if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw"):
+            sub.fail(f"malformed notebook: cell {number} is not a code, markdown or raw cell")
+            return None
+        if not isinstance(cell.get("source", ""), (str, list)):
+            sub.fail(f"malformed notebook: cell {number} has no readable source")
+            return None
+        if cell["cell_type"] == "code" and not isinstance(cell.get("outputs", []), list):
+            sub.fail(f"malformed notebook: code cell {number} has unreadable outputs")
+            return None
+    if not isinstance(notebook.get("metadata", {}), dict):
+        sub.fail("malformed notebook: metadata is not a JSON object")
+        return None
+    return notebook
+
+
+def identify(notebook: dict, code_prints: list[str], manifest: dict, sub: Submission) -> str | None:
+    """Which of the lab's notebooks this is (its id), by its metadata or, failing that, by its cells."""
+    entries = manifest["notebooks"]
+    metadata = notebook.get("metadata") or {}
+    labutils_metadata = metadata.get("labutils") if isinstance(metadata.get("labutils"), dict) else {}
+    notebook_id = labutils_metadata.get("notebook_id")
+    if isinstance(notebook_id, str) and notebook_id in entries:
+        return notebook_id
+    if notebook_id is not None:
+        sub.fail(f"foreign notebook: its id {str(notebook_id)[:60]!r} is not one of this lab's")
+        return None
+    present = set(code_prints)
+    best_id, best_share = None, 0.0
+    for candidate_id, entry in entries.items():
+        lesson = [cell["fingerprint"] for cell in entry["lesson_cells"]]
+        share = sum(fp in present for fp in lesson) / max(len(lesson), 1)
+        if share > best_share:
+            best_id, best_share = candidate_id, share
+    if best_id is not None and best_share >= 0.5:
+        sub.notes.append(f"the lab's notebook id is missing from the metadata; recognised by its cells as {best_id}")
+        return best_id
+    sub.fail("foreign notebook: not one of this lab's notebooks (no lab id, and its cells are not the lab's)")
+    return None
+
+
+def find_notebooks(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """Files to grade (folders searched for ``*.ipynb``) and the paths that do not exist."""
+    files, missing = [], []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*.ipynb")
+                                if ".ipynb_checkpoints" not in p.parts and p.is_file()))
+        elif path.exists():
+            files.append(path)
+        else:
+            missing.append(str(path))
+    unique, seen = [], set()
+    for file in files:
+        key = file.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(file)
+    return unique, missing

@@ -1,0 +1,77 @@
+"""What the teacher reads: the table on screen, the CSV for a gradebook, the JSON report."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter, defaultdict
+from dataclasses import asdict
+from pathlib import Path
+
+from .classroom import student_key
+from .submission import Settings, Submission
+
+
+def _printable(text: str) -> str:
+    """Text from a student's file made safe for a terminal (no control characters)."""
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
+def _spreadsheet_safe(value):
+    """Keep a spreadsheet from reading a student's text as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def format_table(subs: list[Submission]) -> str:
+    groups: dict[tuple[str, str], list[Submission]] = defaultdict(list)
+    for sub in subs:
+        key = (sub.roll_no, sub.student_name) if student_key(sub) else ("", "")
+        groups[key].append(sub)
+    lines = []
+    for (roll, name), group in sorted(groups.items(), key=lambda item: (item[0] == ("", ""), item[0][0].casefold())):
+        header = f"{name} ({roll})" if roll else "Not identified (an unreadable file, or the Student cell not filled in)"
+        passed = sum(sub.status == "PASS" for sub in group)
+        lines.append(_printable(f"{header}: {passed} of {len(group)} pass"))
+        for sub in sorted(group, key=lambda s: (s.notebook or "~", s.path)):
+            accuracy = f"  test accuracy {sub.test_accuracy:.4f}" if sub.test_accuracy is not None else ""
+            label = sub.title or "(not a lab notebook)"
+            lines.append(_printable(f"  {sub.status:<7} {label}{accuracy}  {sub.path}".rstrip()))
+            lines.extend(_printable(f"          - {reason}") for reason in sub.reasons)
+            lines.extend(_printable(f"          note: {note}") for note in sub.notes)
+        lines.append("")
+    return "\n".join(lines)
+
+
+CSV_COLUMNS = ["roll_no", "student_name", "notebook", "status", "test_accuracy", "profile", "run_time", "file",
+               "reasons", "notes"]
+
+
+def write_csv(subs: list[Submission], path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CSV_COLUMNS)
+        for sub in subs:
+            row = [sub.roll_no, sub.student_name, sub.notebook, sub.status,
+                   "" if sub.test_accuracy is None else f"{sub.test_accuracy:.4f}", sub.profile, sub.run_time,
+                   sub.path, "; ".join(sub.reasons), "; ".join(sub.notes)]
+            writer.writerow([_spreadsheet_safe(value) for value in row])
+
+
+def write_json(subs: list[Submission], path: Path, settings: Settings, seconds: float) -> None:
+    report = {
+        "graded_at": settings.now.isoformat(timespec="seconds"),
+        "settings": {"min_accuracy": settings.min_accuracy, "profile": settings.profile,
+                     "max_mb": settings.max_bytes / 2**20, "required": list(settings.required)},
+        "summary": summarize(subs) | {"seconds": round(seconds, 3)},
+        "submissions": [{key: value for key, value in asdict(sub).items() if key != "folder"} for sub in subs],
+    }
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def summarize(subs: list[Submission]) -> dict:
+    statuses = Counter(sub.status for sub in subs)
+    return {"files": sum(1 for sub in subs if sub.status != "MISSING"), "pass": statuses["PASS"],
+            "fail": statuses["FAIL"], "missing": statuses["MISSING"],
+            "students": len({student_key(sub) for sub in subs if student_key(sub)})}
