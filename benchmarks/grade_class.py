@@ -1,7 +1,7 @@
 """How long grading a class takes: ``python benchmarks/grade_class.py [--students 34] [--repeats 5]``.
 
 Builds a class from the full-profile hand-in in tests/fixtures/full-run-hand-in.zip (each student gets their own name,
-roll number and run_id, six notebooks each), then times ``labutils.grade`` over the whole folder several
+roll number and run_id, six notebooks each), then times ``labutils.course.grade.grade_paths`` over the whole folder several
 times and reports the median, with the machine it ran on. Not a test: speed lives here, not in pytest.
 """
 
