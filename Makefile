@@ -24,7 +24,7 @@ test: $(VENV)/.installed-$(basename $(TEST_REQUIREMENTS))
 	LABUTILS_PROFILE=smoke $(BIN)/python -m pytest
 
 grade: $(VENV)/.installed-$(basename $(REQUIREMENTS))
-	$(BIN)/python -m labutils grade $(SUBMISSIONS) --csv grades.csv --json grades.json
+	$(BIN)/python -P -m labutils grade $(SUBMISSIONS) --csv grades.csv --json grades.json
 
 jupyter: $(VENV)/.installed-$(basename $(REQUIREMENTS))
 	$(BIN)/jupyter lab notebooks/

@@ -21,14 +21,35 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from handins import build_class, unpack_full_run  # noqa: E402  (the tests' hand-ins, shared)
 
 
+def make_hostile(folder: Path) -> None:
+    """Three students' hand-ins turned hostile (see --hostile), the rest left as they are."""
+    nb4, nb5 = "04_training_with_validation_split.ipynb", "05_test_evaluation_and_confusion_matrix.ipynb"
+    first, second, third = sorted(folder.iterdir())[:3]
+    text = (first / nb5).read_text(encoding="utf-8")
+    (first / nb5).write_text(text.replace("Test accuracy: ", "Test accuracy: " + "1" * 200_000 + "x\\nTest accuracy: ", 1),
+                             encoding="utf-8")
+    notebook = json.loads((second / nb4).read_text(encoding="utf-8"))
+    notebook["cells"].append({"cell_type": "code", "execution_count": None, "id": "own", "metadata": {}, "outputs": [],
+                              "source": "x = 1\n" * 300_000})
+    (second / nb4).write_text(json.dumps(notebook), encoding="utf-8")
+    for path in third.glob("*.ipynb"):
+        path.write_text(path.read_text(encoding="utf-8").replace("Student 2", "\\udc80tudent 2"), encoding="utf-8")
+    (third / "linked.ipynb").symlink_to(first / nb5)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=34, help="students of six notebooks each (34: 204 notebooks)")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--hostile", action="store_true",
+                        help="make three students' files hostile: a 200,000-digit accuracy line, a 300,000-line cell of "
+                             "their own, a name that is not valid Unicode, and a link to a classmate's notebook")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "class"
         files = build_class(unpack_full_run(Path(tmp) / "hand-in"), folder, args.students)
+        if args.hostile:
+            make_hostile(folder)
         size_mb = sum(p.stat().st_size for p in folder.rglob("*.ipynb")) / 2**20
         seconds, results = [], None
         for _ in range(args.repeats):
@@ -37,7 +58,7 @@ def main() -> None:
             seconds.append(time.perf_counter() - started)
     passed = sum(sub.status == "PASS" for sub in results)
     print(json.dumps({
-        "notebooks": files, "students": args.students, "megabytes": round(size_mb, 1), "passed": passed,
+        "notebooks": files, "students": args.students, "hostile": args.hostile, "megabytes": round(size_mb, 1), "passed": passed,
         "seconds": [round(s, 3) for s in seconds], "median_seconds": round(statistics.median(seconds), 3),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}",
         "python": platform.python_version(),

@@ -7,6 +7,7 @@ import time
 import keras
 
 from .artifacts import load_trained_model, save_trained_model
+from .practical import PRACTICAL
 from .profiles import apply_run_profile
 
 
@@ -23,21 +24,6 @@ class EpochTimer(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch_seconds.append(time.perf_counter() - self._start)
-
-
-# The practical's settings, as notebooks 3 and 4 write them out.
-PRACTICAL = {
-    "num_words": 10_000,
-    "maxlen": 200,
-    "embedding_dim": 128,
-    "lstm_units": 128,
-    "dropout": 0.2,
-    "recurrent_dropout": 0.2,
-    "batch_size": 64,
-    "epochs": 5,
-    "validation_split": 0.2,
-    "seed": 42,
-}
 
 
 def build_practical_model() -> keras.Model:

@@ -10,7 +10,13 @@ Every tampered case starts from the full run and changes one thing.
 import base64
 import csv
 import json
+import os
+import re
 import shutil
+import subprocess
+import sys
+import time
+import unicodedata
 
 import pytest
 from handins import build_class, runner_ids, smoke_run_ids, unpack_full_run
@@ -381,3 +387,148 @@ def test_a_class_of_many_students(full_run, tmp_path):
     assert build_class(full_run, tmp_path, students=40) == 240
     graded = grade.grade_paths([tmp_path])
     assert len(graded) == 240 and all(sub.status == "PASS" for sub in graded), {reasons(s) for s in graded}
+
+
+# ---------------------------------------------------------------- a hostile class
+
+
+def edit_stream(nb, marker, edit):
+    """Apply ``edit`` to the printed text of the code cell containing ``marker``."""
+    for output in code_cell(nb, marker)["outputs"]:
+        if output["output_type"] == "stream":
+            text = "".join(output["text"]) if isinstance(output["text"], list) else output["text"]
+            output["text"] = edit(text)
+
+
+def rename_student(folder, name):
+    """The Student cell's name, in its source and in its printed output, as the student typed it."""
+    escaped = json.dumps(name)[1:-1]  # as JSON writes it (a lone surrogate stays an escape)
+    for path in folder.glob("*.ipynb"):
+        path.write_text(path.read_text(encoding="utf-8").replace("Asha Verma", escaped), encoding="utf-8")
+
+
+def strict_json(path):
+    def refuse(constant):
+        raise ValueError(f"not strict JSON: {constant}")
+
+    return json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
+
+
+def test_text_that_is_not_unicode_never_costs_the_class_its_reports(hand_in, tmp_path, capsys):
+    rename_student(hand_in, "\udc80sha Verma")  # a lone surrogate, which JSON escapes allow
+    (hand_in / NB4).rename(hand_in / os.fsdecode(b"04_\xff.ipynb"))  # a file name that is not UTF-8
+    assert grade.main([str(hand_in), "--csv", str(tmp_path / "g.csv"), "--json", str(tmp_path / "g.json")]) in (0, 1)
+    report = strict_json(tmp_path / "g.json")
+    assert len(report["submissions"]) == 6 and "?sha Verma" in {s["student_name"] for s in report["submissions"]}
+    rows = list(csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8")))
+    assert len(rows) == 6 and "?sha Verma (CS21-017)" in capsys.readouterr().out
+
+
+def test_a_terminal_that_cannot_show_a_name_gets_a_question_mark_not_a_crash(hand_in, tmp_path):
+    rename_student(hand_in, "Nguyễn Văn An")
+    result = subprocess.run([sys.executable, "-P", "-m", "labutils", "grade", str(hand_in), "--json", str(tmp_path / "g.json")],
+                            capture_output=True, env={**os.environ, "PYTHONIOENCODING": "cp1252"}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode("cp1252", "replace")[-800:]
+    assert "Nguy?n V?n An (CS21-017): 6 of 6 pass".encode("cp1252") in result.stdout
+    assert strict_json(tmp_path / "g.json")["submissions"][0]["student_name"] == "Nguyễn Văn An"
+
+
+def test_an_infinite_accuracy_is_a_reason_and_the_json_stays_valid(hand_in, tmp_path):
+    tamper(hand_in, NB5, lambda nb: edit_stream(nb, "model.evaluate(", lambda text: re.sub(
+        r"Test accuracy: \S+", "Test accuracy: 1e999", text)))
+    sub = grade_folder(hand_in)[NB5]
+    assert "the printed test accuracy 1e999 is not between 0 and 1" in reasons(sub) and sub.test_accuracy is None
+    grade.main([str(hand_in), "--json", str(tmp_path / "g.json")])
+    assert strict_json(tmp_path / "g.json")
+
+
+def test_hostile_lengths_cost_linear_time(hand_in):
+    """A line of 200,000 digits and a student cell of 300,000 lines: seconds would mean quadratic work (a bound with
+    a wide margin; the timing itself is recorded by benchmarks/grade_class.py --hostile)."""
+    tamper(hand_in, NB5, lambda nb: edit_stream(nb, "model.evaluate(", lambda text: text.replace(
+        "Test accuracy: ", "Test accuracy: " + "1" * 200_000 + "x\nTest accuracy: ")))
+    tamper(hand_in, NB4, lambda nb: insert_cell(nb, len(nb["cells"]), "x = 1\n" * 300_000, 10_000))
+    started = time.perf_counter()
+    graded = grade_folder(hand_in)
+    assert time.perf_counter() - started < 20
+    assert graded[NB5].status == "PASS", reasons(graded[NB5])
+    assert "execution counts jump" in reasons(graded[NB4])  # the long cell itself is the student's own, after the lesson
+
+
+def test_a_printed_accuracy_that_disagrees_with_keras_own_log_fails(hand_in):
+    def forge(text):  # every line the grader reads, moved together; Keras' evaluate line left as it was
+        return re.sub(r"Test accuracy: \S+", "Test accuracy: 0.8612", text)
+
+    def forge_everywhere(nb):
+        edit_stream(nb, "model.evaluate(", forge)
+        edit_stream(nb, "accuracy_from_predictions = ", lambda text: re.sub(r"from evaluate: \S+", "from evaluate: 0.8612", text))
+        edit_stream(nb, "matrix = confusion_matrix(", lambda text: re.sub(r"TP [0-9,]+", "TP 10,780", text))
+    tamper(hand_in, NB5, forge_everywhere)
+    assert "disagrees with Keras' own evaluate line in the same cell (accuracy: 0.8502)" in reasons(grade_folder(hand_in)[NB5])
+
+
+def test_a_smoke_run_relabelled_as_full_fails_on_its_training_log(hand_in):
+    def shorten(text):
+        text = re.sub(r"Epoch (\d)/5", r"Epoch \1/1", text)
+        return text.replace("313/313", "25/25")
+    tamper(hand_in, NB4, lambda nb: edit_stream(nb, "apply_run_profile(", shorten))
+    found = reasons(grade_folder(hand_in)[NB4])
+    assert "not the practical's 5 epochs" in found and "the training log shows 25 steps per epoch" in found
+
+
+def test_an_implausible_accuracy_fails(hand_in):
+    tamper(hand_in, NB5, lambda nb: edit_stream(nb, "model.evaluate(", lambda text: re.sub(
+        r"Test accuracy: \S+", "Test accuracy: 0.99", text)))
+    assert "test accuracy 0.9900 is implausible" in reasons(grade_folder(hand_in)[NB5])
+
+
+def test_a_link_to_a_classmates_notebook_is_skipped_and_hurts_nobody(full_run, tmp_path, capsys):
+    asha, ravi = tmp_path / "asha", tmp_path / "ravi"
+    shutil.copytree(full_run, asha)
+    shutil.copytree(full_run, ravi)
+    rename_student(ravi, "Ravi Kumar")
+    for path in ravi.glob("*.ipynb"):
+        path.write_text(path.read_text(encoding="utf-8").replace("CS21-017", "CS21-040").replace(
+            '\\"run_id\\": \\"', '\\"run_id\\": \\"r'), encoding="utf-8")
+    (ravi / NB5).unlink()
+    (ravi / NB5).symlink_to(asha / NB5)  # Ravi "hands in" Asha's notebook 5
+    (ravi / "linked-folder").symlink_to(asha, target_is_directory=True)
+    (ravi / "all.zip").write_bytes(b"PK")
+    code = grade.main([str(tmp_path), "--require", "none"])
+    out = capsys.readouterr().out
+    assert f"Skipped {ravi / NB5}: a link, not followed" in out and "a link to a folder, not followed" in out
+    assert "a zip archive, not opened" in out
+    assert "Asha Verma (CS21-017): 6 of 6 pass" in out and "Ravi Kumar (CS21-040): 5 of 5 pass" in out and code == 0
+
+
+def test_one_name_in_two_unicode_forms_is_one_student(hand_in):
+    composed, decomposed = "Zoë Müller", unicodedata.normalize("NFD", "Zoë Müller")
+    assert composed != decomposed
+    rename_student(hand_in, composed)
+    path = hand_in / NB4
+    path.write_text(path.read_text(encoding="utf-8").replace(composed, decomposed), encoding="utf-8")
+    graded = grade_folder(hand_in)
+    assert all(sub.status == "PASS" for sub in graded.values()), {k: reasons(s) for k, s in graded.items()}
+
+
+def test_grading_from_inside_the_class_folder_imports_nothing_from_it(hand_in):
+    marker = hand_in / "imported.txt"
+    (hand_in / "csv.py").write_text(f"open({str(marker)!r}, 'w').write('a student module ran')\n")
+    (hand_in / "difflib.py").write_text(f"open({str(marker)!r}, 'w').write('a student module ran')\n")
+    result = subprocess.run([sys.executable, "-P", "-m", "labutils", "grade", "."], capture_output=True, text=True,
+                            cwd=hand_in)
+    assert result.returncode == 0, result.stderr[-800:]
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda nb: code_cell(nb, "EPOCHS = 5").update(execution_count=1.5), "execution count that is not a whole number"),
+    (lambda nb: code_cell(nb, "plot_learning_curves(").__setitem__(
+        "outputs", [{"output_type": "display_data", "data": "iVBORw0KGgo=", "metadata": {}}]),
+     "the learning-curve figure is missing"),
+    (lambda nb: code_cell(nb, "EPOCHS = 5").update(execution_count=10 ** 40), "execution counts jump"),
+])
+def test_odd_but_honest_values_get_their_own_reason(hand_in, change, expected):
+    tamper(hand_in, NB4, change)
+    found = reasons(grade_folder(hand_in)[NB4])
+    assert expected in found and "could not be graded" not in found

@@ -57,7 +57,13 @@ def canonical_code(source: str) -> str:
 
 def fingerprint(source: str) -> str:
     """Short hash of :func:`canonical_code`."""
-    return hashlib.sha256(canonical_code(source).encode()).hexdigest()[:16]
+    # surrogatepass: a lone surrogate (a JSON escape in a student's file) hashes instead of stopping the grader
+    return hashlib.sha256(canonical_code(source).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def utf8_safe(text: str) -> str:
+    """``text`` with any lone surrogate (a JSON escape in a student's file) as '?', so it can be parsed and written."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def identity_values(source: str) -> dict[str, str] | None:
@@ -68,7 +74,7 @@ def identity_values(source: str) -> dict[str, str] | None:
     if "STUDENT_NAME" not in source:
         return None
     try:
-        tree = ast.parse(source)
+        tree = ast.parse(utf8_safe(source))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     values = {}

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import hashlib
 import json
+import math
 from pathlib import Path
 
-from ...evidence import (CONFUSION_COUNTS, PREDICT_ACCURACY, RUN_RECORD_PREFIX, TEST_ACCURACY, TRAINING_PROFILE,
-                         run_profile_banner_start)
-from ..manifest import IDENTITY_FIELDS, cell_source, fingerprint, first_line, identity_values
+from ...evidence import (CONFUSION_COUNTS, EVALUATE_BATCH_SIZE, KERAS_EPOCH, KERAS_STEPS, PREDICT_ACCURACY,
+                         RUN_RECORD_PREFIX, TEST_ACCURACY, TRAINING_PROFILE, run_profile_banner_start)
+from ...practical import PRACTICAL
+from ..manifest import IDENTITY_FIELDS, cell_source, fingerprint, first_line, identity_values, utf8_safe
 from .read import has_png, identify, outputs_text, read_notebook
-from .submission import PLACEHOLDER, TEST_SET_SIZE, Settings, Submission
+from .submission import PLACEHOLDER, TEST_SET_SIZE, TRAINING_SET_SIZE, Settings, Submission
 
 RECORD_KEYS = {"run_id", "time", "platform", "profile", "seed", "versions"}
+MAX_LESSON_CELL_CHARS = 20_000  # the longest lesson cell is about a tenth of this
+# Above this a test accuracy is not believable for this model: the best published IMDb results, with large
+# pretrained models, are about 0.96, and this lab's LSTM trains from scratch for 5 epochs.
+PLAUSIBLE_MAX_ACCURACY = 0.95
 
 
 def _where(number: int, cell: dict) -> str:
@@ -24,7 +31,14 @@ def _where(number: int, cell: dict) -> str:
 def _check_execution(code_cells: list[tuple[int, dict]], sub: Submission) -> None:
     """Run top to bottom in one go: counts 1..n, nothing unrun, no errors."""
     ran = [(number, cell) for number, cell in code_cells if cell_source(cell).strip()]
-    unrun = [(number, cell) for number, cell in ran if not isinstance(cell.get("execution_count"), int)]
+    odd = [(number, cell) for number, cell in ran if cell.get("execution_count") is not None
+           and (not isinstance(cell["execution_count"], int) or isinstance(cell["execution_count"], bool))]
+    if odd:
+        number, cell = odd[0]
+        sub.fail(f"{_where(number, cell)} has an execution count that is not a whole number "
+                 f"({str(cell['execution_count'])[:20]!r}): the file was edited by hand; run the notebook again")
+        return
+    unrun = [(number, cell) for number, cell in ran if cell.get("execution_count") is None]
     if unrun:
         sub.fail(f"{len(unrun)} code cell(s) never ran (first: {_where(*unrun[0])}); run the whole notebook "
                  "with Restart & Run All (Colab: Runtime > Restart session and run all)")
@@ -54,6 +68,8 @@ def _check_execution(code_cells: list[tuple[int, dict]], sub: Submission) -> Non
 def _check_identity(code_cells: list[tuple[int, dict]], sub: Submission) -> int | None:
     """Fill in the student's name and roll number; returns the identity cell's number."""
     for number, cell in code_cells:
+        if len(cell_source(cell)) > MAX_LESSON_CELL_CHARS:
+            continue  # far longer than the identity cell: not worth parsing
         values = identity_values(cell_source(cell))
         if values is None:
             continue
@@ -63,7 +79,7 @@ def _check_identity(code_cells: list[tuple[int, dict]], sub: Submission) -> int 
                     or PLACEHOLDER.match(values.get(name, ""))]
         if unfilled:
             sub.fail(f"identity cell not filled in: {', '.join(unfilled)}")
-        printed = outputs_text(cell)
+        printed = utf8_safe(outputs_text(cell))
         if not unfilled and not all(" ".join(values[name].split()) in " ".join(printed.split()) for name in IDENTITY_FIELDS):
             sub.fail("identity cell was edited after it ran: its output shows other details; run the notebook again")
         return number
@@ -149,15 +165,25 @@ def _check_evidence(entry: dict, cells: dict[str, dict], record: dict | None, su
         if name in wanted and name in cells and not has_png(cells[name]):
             sub.fail(f"the {label} figure is missing from the outputs")
     if "test-accuracy" in wanted and "test-accuracy" in cells:
-        found = TEST_ACCURACY.findall(outputs_text(cells["test-accuracy"]))
+        printed = outputs_text(cells["test-accuracy"])
+        found = TEST_ACCURACY.findall(printed)
         if not found:
             sub.fail("the test accuracy is not printed (`Test accuracy: ...`)")
         else:
-            sub.test_accuracy = float(found[-1])
-            if not 0.0 <= sub.test_accuracy <= 1.0:
-                sub.fail(f"the printed test accuracy {found[-1]} is not between 0 and 1")
-            elif sub.test_accuracy < settings.min_accuracy:
-                sub.fail(f"test accuracy {sub.test_accuracy:.4f} is below {settings.min_accuracy:.2f}")
+            value = float(found[-1])
+            if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+                sub.fail(f"the printed test accuracy {found[-1][:20]}{'...' if len(found[-1]) > 20 else ''} is not "
+                         "between 0 and 1")
+            else:
+                sub.test_accuracy = value
+                if value < settings.min_accuracy:
+                    sub.fail(f"test accuracy {value:.4f} is below {settings.min_accuracy:.2f}")
+                elif value > PLAUSIBLE_MAX_ACCURACY:
+                    sub.fail(f"test accuracy {value:.4f} is implausible: above what any LSTM on IMDb reaches "
+                             f"(the lab accepts up to {PLAUSIBLE_MAX_ACCURACY:.2f}; output edited?)")
+                _check_evaluate_log(printed, value, sub)
+    if "run-profile" in wanted and "run-profile" in cells and settings.profile == "full":
+        _check_training_log(outputs_text(cells["run-profile"]), sub)
     if sub.test_accuracy is not None:
         if "predict-accuracy" in cells:
             match = PREDICT_ACCURACY.search(outputs_text(cells["predict-accuracy"]))
@@ -173,6 +199,51 @@ def _check_evidence(entry: dict, cells: dict[str, dict], record: dict | None, su
                     sub.fail("the confusion matrix and the printed test accuracy disagree (output edited?)")
 
 
+def _check_evaluate_log(printed: str, accuracy: float, sub: Submission) -> None:
+    """The printed test accuracy against Keras' own evaluate line in the same cell (it rounds to 4 decimals)."""
+    logged = [match for match in KERAS_STEPS.finditer(printed)]
+    if not logged:
+        sub.notes.append("Keras' evaluate line is not in the test cell's output, so the printed accuracy could not be "
+                         "checked against it")
+        return
+    steps, total, keras_accuracy = logged[-1].groups()
+    expected_steps = math.ceil(TEST_SET_SIZE / EVALUATE_BATCH_SIZE)
+    if int(total) != expected_steps:
+        sub.fail(f"Keras evaluated {total} batches, not the {expected_steps} of {TEST_SET_SIZE:,} test reviews at "
+                 f"batch {EVALUATE_BATCH_SIZE} (output edited?)")
+    if abs(float(keras_accuracy) - accuracy) > 6e-5:
+        sub.fail(f"the printed test accuracy {accuracy:.4f} disagrees with Keras' own evaluate line in the same cell "
+                 f"(accuracy: {keras_accuracy}) (output edited?)")
+
+
+def _check_training_log(printed: str, sub: Submission) -> None:
+    """A full run's training log: the practical's epochs, each of ceil(20,000 / 64) steps."""
+    epochs = KERAS_EPOCH.findall(printed)
+    steps = [(int(done), int(total)) for done, total, _ in KERAS_STEPS.findall(printed)]
+    expected_epochs = PRACTICAL["epochs"]
+    training_reviews = round(TRAINING_SET_SIZE * (1 - PRACTICAL["validation_split"]))
+    expected_steps = math.ceil(training_reviews / PRACTICAL["batch_size"])
+    if not epochs or not steps:
+        sub.fail("the training cell's Keras log (Epoch n/5 and its steps) is missing from the outputs (output edited?)")
+        return
+    if {int(total) for _, total in epochs} != {expected_epochs} or len(epochs) != expected_epochs:
+        shown = sorted({f"Epoch {done}/{total}" for done, total in epochs})[:3]
+        sub.fail(f"the training log shows {', '.join(shown)}, not the practical's {expected_epochs} epochs "
+                 "(a shortened run relabelled?)")
+    wrong = sorted({total for _, total in steps if total != expected_steps})
+    if wrong:
+        sub.fail(f"the training log shows {wrong[0]} steps per epoch; {training_reviews:,} reviews at batch "
+                 f"{PRACTICAL['batch_size']} make {expected_steps} (a shortened run relabelled?)")
+
+
+def lesson_fingerprint(source: str) -> str:
+    """The cell's fingerprint; a cell far longer than any lesson cell gets a plain hash instead (cheap to compute
+    for a huge cell, and it cannot match a lesson cell anyway)."""
+    if len(source) > MAX_LESSON_CELL_CHARS:
+        return "long-" + hashlib.sha256(source.encode("utf-8", "replace")).hexdigest()[:16]
+    return fingerprint(source)
+
+
 def grade_file(path: Path, manifest: dict, settings: Settings) -> Submission:
     """Grade one file on its own (class-wide checks come after, in :func:`grade_paths`)."""
     sub = Submission(path=str(path), folder=str(path.parent))
@@ -182,7 +253,7 @@ def grade_file(path: Path, manifest: dict, settings: Settings) -> Submission:
             return sub
         code_cells = [(number, cell) for number, cell in enumerate(notebook["cells"], 1) if cell["cell_type"] == "code"]
         identity_number = _check_identity(code_cells, sub)
-        lesson_candidates = [(number, fingerprint(cell_source(cell)), cell) for number, cell in code_cells
+        lesson_candidates = [(number, lesson_fingerprint(cell_source(cell)), cell) for number, cell in code_cells
                              if number != identity_number and cell_source(cell).strip()]
         sub.notebook = identify(notebook, [fp for _, fp, _ in lesson_candidates], manifest, sub) or ""
         if not sub.notebook:

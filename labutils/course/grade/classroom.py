@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -16,7 +17,8 @@ def _filled(value: str) -> bool:
 
 
 def _norm(value: str) -> str:
-    return " ".join(value.split()).casefold()
+    """A name as a person reads it: one Unicode form (NFC; keyboards and systems differ), case and spacing aside."""
+    return unicodedata.normalize("NFC", " ".join(value.split())).casefold()
 
 
 def student_key(sub: Submission) -> str:
@@ -95,5 +97,5 @@ def grade_paths(paths: list[Path], settings: Settings | None = None, manifest: d
     """Grade every notebook under ``paths``; the list holds one entry per file and per missing notebook."""
     settings = settings or Settings()
     manifest = manifest or load_manifest()
-    files, _ = find_notebooks(paths)
+    files, _, _ = find_notebooks(paths)
     return class_checks([grade_file(path, manifest, settings) for path in files], manifest, settings)

@@ -11,7 +11,7 @@ from .. import catalogue
 from ..manifest import load_manifest
 from .classroom import grade_paths
 from .read import find_notebooks
-from .report import format_table, summarize, write_csv, write_json
+from .report import format_table, printable, summarize, write_csv, write_json
 from .submission import DEFAULT_MAX_MB, DEFAULT_MIN_ACCURACY, Settings
 
 
@@ -60,10 +60,15 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(min_accuracy=args.min_accuracy, profile=args.profile,
                         max_bytes=int(args.max_mb * 2**20), required=required)
 
+    for stream in (sys.stdout, sys.stderr):  # a name the terminal cannot show (cp1252 on Windows) becomes '?'
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     started = time.perf_counter()
-    files, missing_paths = find_notebooks(args.paths)
+    files, missing_paths, skipped = find_notebooks(args.paths)
     for path in missing_paths:
-        print(f"No such file or folder: {path}", file=sys.stderr)
+        print(printable(f"No such file or folder: {path}"), file=sys.stderr)
+    for line in skipped:
+        print(printable(f"Skipped {line}"))
     if not files:
         print("No notebooks (*.ipynb) to grade.", file=sys.stderr)
         return 2
@@ -76,13 +81,13 @@ def main(argv: list[str] | None = None) -> int:
           f"{summary['fail']} fail, {summary['missing']} missing; graded in {seconds:.2f} s "
           f"(profile {settings.profile}, test accuracy >= {settings.min_accuracy:.2f})")
     for target, writer in ((args.csv, lambda p: write_csv(subs, p)),
-                           (args.json, lambda p: write_json(subs, p, settings, seconds))):
+                           (args.json, lambda p: write_json(subs, p, settings, seconds, skipped))):
         if target is not None:
             try:
                 writer(target)
                 print(f"Wrote {target}")
             except OSError as error:
-                print(f"Could not write {target}: {error.strerror or error}", file=sys.stderr)
+                print(printable(f"Could not write {target}: {error.strerror or error}"), file=sys.stderr)
                 return 2
     ok = not missing_paths and all(sub.status == "PASS" for sub in subs)
     return 0 if ok else 1

@@ -6,6 +6,7 @@ import base64
 import binascii
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from .submission import Settings, Submission
@@ -13,30 +14,36 @@ from .submission import Settings, Submission
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
+def _text(value) -> str:
+    """A notebook text field (a string, or a list of strings) as one string; anything else as nothing."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(part for part in value if isinstance(part, str))
+    return ""
+
+
+def _outputs(cell: dict) -> list[dict]:
+    outputs = cell.get("outputs")
+    return [output for output in outputs if isinstance(output, dict)] if isinstance(outputs, list) else []
+
+
 def outputs_text(cell: dict) -> str:
     """Everything a cell printed (streams and plain-text results)."""
     parts = []
-    for output in cell.get("outputs") or []:
-        if not isinstance(output, dict):
-            continue
+    for output in _outputs(cell):
         if output.get("output_type") == "stream":
-            text = output.get("text", "")
-            parts.append("".join(text) if isinstance(text, list) else str(text))
-        elif output.get("output_type") in ("execute_result", "display_data"):
-            text = (output.get("data") or {}).get("text/plain", "")
-            parts.append("".join(text) if isinstance(text, list) else str(text))
+            parts.append(_text(output.get("text", "")))
+        elif output.get("output_type") in ("execute_result", "display_data") and isinstance(output.get("data"), dict):
+            parts.append(_text(output["data"].get("text/plain", "")))
     return "".join(parts)
 
 
 def has_png(cell: dict) -> bool:
     """Whether a cell's outputs hold a real PNG image (its first bytes decoded)."""
-    for output in cell.get("outputs") or []:
-        if not isinstance(output, dict):
-            continue
-        data = (output.get("data") or {}).get("image/png")
-        if isinstance(data, list):
-            data = "".join(data)
-        if isinstance(data, str) and data:
+    for output in _outputs(cell):
+        data = _text(output["data"].get("image/png")) if isinstance(output.get("data"), dict) else ""
+        if data:
             try:
                 if base64.b64decode(data.strip()[:16], validate=False).startswith(PNG_SIGNATURE):
                     return True
@@ -129,15 +136,21 @@ def identify(notebook: dict, code_prints: list[str], manifest: dict, sub: Submis
     return None
 
 
-def find_notebooks(paths: list[Path]) -> tuple[list[Path], list[str]]:
-    """Files to grade (folders searched for ``*.ipynb``) and the paths that do not exist."""
-    files, missing = [], []
+def find_notebooks(paths: list[Path]) -> tuple[list[Path], list[str], list[str]]:
+    """Files to grade, the paths that do not exist, and what was skipped (with why).
+
+    Folders are searched for ``*.ipynb`` without following symbolic links: a link in one student's folder must not
+    pull in, or hide, another student's notebook. A path named on the command line is the teacher's own choice and
+    is read even if it is a link.
+    """
+    files, missing, skipped = [], [], []
     for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.ipynb")
-                                if ".ipynb_checkpoints" not in p.parts and p.is_file()))
-        elif path.exists():
+        if path.is_dir() and not path.is_symlink():
+            _search(path, files, skipped)
+        elif path.is_file():
             files.append(path)
+        elif path.exists() or path.is_symlink():
+            skipped.append(f"{path}: not a regular file or folder, skipped")
         else:
             missing.append(str(path))
     unique, seen = [], set()
@@ -146,4 +159,27 @@ def find_notebooks(paths: list[Path]) -> tuple[list[Path], list[str]]:
         if key not in seen:
             seen.add(key)
             unique.append(file)
-    return unique, missing
+    return unique, missing, skipped
+
+
+def _search(folder: Path, files: list[Path], skipped: list[str]) -> None:
+    for root, dirs, names in os.walk(folder, followlinks=False):
+        base = Path(root)
+        for name in sorted(dirs):
+            entry = base / name
+            if entry.is_symlink():
+                skipped.append(f"{entry}: a link to a folder, not followed")
+            elif name.endswith(".ipynb"):
+                skipped.append(f"{entry}: a folder named like a notebook, skipped")
+        dirs[:] = sorted(name for name in dirs if name != ".ipynb_checkpoints" and not (base / name).is_symlink())
+        for name in sorted(names):
+            entry = base / name
+            if name.endswith(".ipynb"):
+                if entry.is_symlink():
+                    skipped.append(f"{entry}: a link, not followed (hand in the notebook itself)")
+                elif not entry.is_file():
+                    skipped.append(f"{entry}: not a regular file, skipped")
+                else:
+                    files.append(entry)
+            elif name.lower().endswith(".zip"):
+                skipped.append(f"{entry}: a zip archive, not opened (unzip it to grade what it holds)")

@@ -4,23 +4,46 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from collections import Counter, defaultdict
 from dataclasses import asdict
 from pathlib import Path
 
+from ..manifest import utf8_safe
 from .classroom import student_key
 from .submission import Settings, Submission
 
 
-def _printable(text: str) -> str:
-    """Text from a student's file made safe for a terminal (no control characters)."""
-    return "".join(ch if ch.isprintable() else "?" for ch in text)
+def safe_text(text) -> str:
+    """Any text that reaches a report, made writable as UTF-8: a lone surrogate (a JSON escape in a student's file,
+    or a file name that is not UTF-8) becomes '?'."""
+    return utf8_safe(str(text))
+
+
+def printable(text: str) -> str:
+    """Text from a student's file made safe for a terminal (no control characters, writable as UTF-8)."""
+    return "".join(ch if ch.isprintable() else "?" for ch in safe_text(text))
 
 
 def _spreadsheet_safe(value):
     """Keep a spreadsheet from reading a student's text as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    if isinstance(value, str):
+        value = safe_text(value)
+        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            return "'" + value
+    return value
+
+
+def _json_safe(value):
+    """Strings made UTF-8-safe and numbers that strict JSON cannot hold (inf, nan) turned into None, all the way down."""
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {safe_text(key): _json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(item) for item in value]
     return value
 
 
@@ -33,13 +56,13 @@ def format_table(subs: list[Submission]) -> str:
     for (roll, name), group in sorted(groups.items(), key=lambda item: (item[0] == ("", ""), item[0][0].casefold())):
         header = f"{name} ({roll})" if roll else "Not identified (an unreadable file, or the Student cell not filled in)"
         passed = sum(sub.status == "PASS" for sub in group)
-        lines.append(_printable(f"{header}: {passed} of {len(group)} pass"))
+        lines.append(printable(f"{header}: {passed} of {len(group)} pass"))
         for sub in sorted(group, key=lambda s: (s.notebook or "~", s.path)):
             accuracy = f"  test accuracy {sub.test_accuracy:.4f}" if sub.test_accuracy is not None else ""
             label = sub.title or "(not a lab notebook)"
-            lines.append(_printable(f"  {sub.status:<7} {label}{accuracy}  {sub.path}".rstrip()))
-            lines.extend(_printable(f"          - {reason}") for reason in sub.reasons)
-            lines.extend(_printable(f"          note: {note}") for note in sub.notes)
+            lines.append(printable(f"  {sub.status:<7} {label}{accuracy}  {sub.path}".rstrip()))
+            lines.extend(printable(f"          - {reason}") for reason in sub.reasons)
+            lines.extend(printable(f"          note: {note}") for note in sub.notes)
         lines.append("")
     return "\n".join(lines)
 
@@ -59,15 +82,17 @@ def write_csv(subs: list[Submission], path: Path) -> None:
             writer.writerow([_spreadsheet_safe(value) for value in row])
 
 
-def write_json(subs: list[Submission], path: Path, settings: Settings, seconds: float) -> None:
+def write_json(subs: list[Submission], path: Path, settings: Settings, seconds: float,
+               skipped: list[str] | None = None) -> None:
     report = {
         "graded_at": settings.now.isoformat(timespec="seconds"),
         "settings": {"min_accuracy": settings.min_accuracy, "profile": settings.profile,
                      "max_mb": settings.max_bytes / 2**20, "required": list(settings.required)},
         "summary": summarize(subs) | {"seconds": round(seconds, 3)},
         "submissions": [{key: value for key, value in asdict(sub).items() if key != "folder"} for sub in subs],
+        "skipped": list(skipped or []),
     }
-    path.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps(_json_safe(report), indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
 
 
 def summarize(subs: list[Submission]) -> dict:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 DEFAULT_MIN_ACCURACY = 0.80
 DEFAULT_MAX_MB = 50.0
 TEST_SET_SIZE = 25_000
+TRAINING_SET_SIZE = 25_000
 PLACEHOLDER = re.compile(r"^\s*<.*>\s*$")
 
 
