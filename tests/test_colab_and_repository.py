@@ -98,13 +98,15 @@ def lab_copy(tmp_path):
         shutil.copy(ROOT / name, tmp_path / name)
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
     (tmp_path / "labutils" / "course").mkdir(parents=True)
-    shutil.copy(ROOT / "labutils" / "course" / "lesson_manifest.json", tmp_path / "labutils" / "course")
+    for name in ("lesson_manifest.json", "lesson_history.json"):
+        shutil.copy(ROOT / "labutils" / "course" / name, tmp_path / "labutils" / "course")
     return tmp_path
 
 
 def test_moving_the_repository_rewrites_every_badge(lab_copy):
     changed = repository.move(lab_copy, "https://github.com/new-home/lstm-lab.git")
     assert "pyproject.toml" in changed and "README.md" in changed and "labutils/course/lesson_manifest.json" in changed
+    assert "labutils/course/lesson_history.json" in changed  # a new setup cell is a new version of the lesson
     assert repository.repository(lab_copy) == "new-home/lstm-lab"
     assert repository.problems(lab_copy) == []
     text = "".join(p.read_text() for p in (lab_copy / "notebooks").glob("*.ipynb")) + (lab_copy / "README.md").read_text()

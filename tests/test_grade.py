@@ -20,6 +20,7 @@ import unicodedata
 
 import pytest
 from handins import build_class, runner_ids, smoke_run_ids, unpack_full_run
+from helpers import ROOT
 
 from labutils.course import grade
 from labutils.course.manifest import cell_source
@@ -532,3 +533,50 @@ def test_odd_but_honest_values_get_their_own_reason(hand_in, change, expected):
     tamper(hand_in, NB4, change)
     found = reasons(grade_folder(hand_in)[NB4])
     assert expected in found and "could not be graded" not in found
+
+
+# ---------------------------------------------------------------- every released version of the lesson
+
+
+@pytest.fixture
+def lesson_changed_again(tmp_path):
+    """The lab one release later: a lesson cell of notebook 5 changed, the manifest rebuilt (its history appended)."""
+    from labutils.course import manifest as manifest_tools
+
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(ROOT / "notebooks", notebooks)
+    path = notebooks / NB5
+    notebook = load(path)
+    cell = code_cell(notebook, "model.evaluate(")
+    set_source(cell, cell_source(cell).replace("batch_size=256", "batch_size=512"))
+    save(notebook, path)
+    history = tmp_path / "history.json"
+    shutil.copy(manifest_tools.HISTORY_PATH, history)
+    written = manifest_tools.write_manifest(notebooks, tmp_path / "manifest.json", history)
+    return manifest_tools.load_manifest(tmp_path / "manifest.json", history), written["version"]
+
+
+def test_a_hand_in_of_an_earlier_release_is_graded_against_its_own_lesson(hand_in, lesson_changed_again):
+    manifest, new_version = lesson_changed_again
+    current = manifest["version"]
+    assert new_version == current and int(current) > 2 and set(manifest["versions"]) >= {"1", "2", current}
+    graded = {sub.path.rsplit("/", 1)[-1]: sub for sub in grade.grade_paths([hand_in], grade.Settings(), manifest)}
+    assert all(sub.status == "PASS" for sub in graded.values()), {k: reasons(s) for k, s in graded.items()}
+    assert graded[NB5].lesson_version == "2"  # matched by its cells: it names no version
+    without_history = dict(manifest, versions={current: manifest["notebooks"]})
+    old_only = {sub.path.rsplit("/", 1)[-1]: sub for sub in grade.grade_paths([hand_in], grade.Settings(), without_history)}
+    assert "lesson cell changed" in reasons(old_only[NB5])  # what a one-version grader did to such a student
+
+
+@pytest.mark.parametrize("stated, passes", [("2", True), ("99", False)])
+def test_a_stated_lesson_version_is_used_or_named_as_unknown(hand_in, tmp_path, capsys, stated, passes):
+    tamper(hand_in, NB5, lambda nb: nb["metadata"]["labutils"].__setitem__("lesson_version", stated))
+    sub = grade_folder(hand_in)[NB5]
+    if passes:
+        assert sub.status == "PASS" and sub.lesson_version == "2"
+    else:
+        assert "made from lesson version '99', which this grader does not know (it knows 1, 2" in reasons(sub)
+    grade.main([str(hand_in), "--csv", str(tmp_path / "g.csv"), "--require", "none"])
+    assert "[lesson v2]" in capsys.readouterr().out
+    rows = {row["notebook"]: row for row in csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8"))}
+    assert rows["lstm-imdb/04_training_with_validation_split"]["lesson_version"] == "2"

@@ -31,7 +31,8 @@ def test_the_practicals_six_notebooks_and_the_three_beyond_it_are_there():
 def test_each_notebook_carries_its_catalogue_id_and_part(notebook):
     """A hand-in is recognised by this metadata without the catalogue, so the two must agree."""
     metadata = load(ROOT / "notebooks" / notebook.file)["metadata"]["labutils"]
-    assert metadata == {"notebook_id": notebook.id, "part": notebook.part}
+    version = json.loads((ROOT / "labutils" / "course" / "lesson_manifest.json").read_text())["version"]
+    assert metadata == {"notebook_id": notebook.id, "part": notebook.part, "lesson_version": version}
 
 
 def committed_notebooks():

@@ -1,6 +1,7 @@
 """labutils.runner: `python -m labutils run`, the command behind `make lab`."""
 
 import json
+import shutil
 
 import nbformat
 import pytest
@@ -87,14 +88,21 @@ def test_installed_versions_reads_metadata_only():
 def test_manifest_command_and_the_committed_manifest_is_current(tmp_path, monkeypatch, capsys):
     from labutils.course import manifest
 
-    target = tmp_path / "manifest.json"
+    target, history = tmp_path / "manifest.json", tmp_path / "history.json"
+    shutil.copy(manifest.HISTORY_PATH, history)
     monkeypatch.setattr(manifest, "MANIFEST_PATH", target)
-    monkeypatch.setattr(manifest.write_manifest, "__defaults__", (target,))
+    monkeypatch.setattr(manifest, "HISTORY_PATH", history)
+    monkeypatch.setattr(manifest.write_manifest, "__defaults__", (target, history))
     assert cli.main(["manifest"]) == 0
     notebooks = len(runner.lab_notebooks(catalogue.notebooks_dir()))
-    assert f"{notebooks} notebooks" in capsys.readouterr().out
-    assert json.loads(target.read_text()) == manifest.load_manifest(), (
-        "labutils/course/lesson_manifest.json is out of date: run `python -m labutils manifest` after editing a notebook")
+    out = capsys.readouterr().out
+    assert f"{notebooks} notebooks" in out and "stamped" not in out, "the notebooks do not carry the current version"
+    stale = "is out of date: run `python -m labutils manifest` after editing a notebook"
+    assert target.read_text() == (catalogue.notebooks_dir().parent / "labutils/course/lesson_manifest.json").read_text(), (
+        "labutils/course/lesson_manifest.json " + stale)
+    assert json.loads(history.read_text()) == json.loads(
+        (catalogue.notebooks_dir().parent / "labutils/course/lesson_history.json").read_text()), (
+        "labutils/course/lesson_history.json " + stale)
 
 
 def test_executed_copies_keep_their_figures_even_with_a_headless_backend_exported(tmp_path, monkeypatch):

@@ -16,7 +16,7 @@ from ..paths import checkout_root
 from ..profiles import PROFILE_VARIABLE, PROFILES
 from . import catalogue
 from .grade.cli import main as grade_main
-from .manifest import MANIFEST_PATH, write_manifest
+from .manifest import MANIFEST_PATH, stamp_notebooks, write_manifest
 
 # The runner (Jupyter, and the Unix-only resource module) and the repository command (nbformat) are imported only
 # by their own commands, so that `labutils grade` runs anywhere with the standard library alone.
@@ -54,9 +54,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return repository.command(args.root or checkout_root() or Path.cwd(), args.new_address)
     if args.command == "manifest":
-        manifest = write_manifest(args.notebooks_dir or catalogue.notebooks_dir())
+        folder = args.notebooks_dir or catalogue.notebooks_dir()
+        manifest = write_manifest(folder)
+        stamped = stamp_notebooks(folder, manifest["version"])
         cells = sum(len(entry["lesson_cells"]) for entry in manifest["notebooks"].values())
-        print(f"Wrote {MANIFEST_PATH}: {len(manifest['notebooks'])} notebooks, {cells} lesson cells")
+        print(f"Wrote {MANIFEST_PATH}: lesson version {manifest['version']}, {len(manifest['notebooks'])} notebooks, "
+              f"{cells} lesson cells" + (f"; stamped the version into {len(stamped)} notebook(s)" if stamped else ""))
         return 0
 
     from . import runner

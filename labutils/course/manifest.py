@@ -9,6 +9,12 @@ matrix), taken from each cell's ``metadata.labutils.evidence``.
 The manifest ships inside the package, so a teacher can grade with a plain
 ``pip install`` of labutils. Maintainers rebuild it after editing a notebook
 with ``python -m labutils manifest``; a test fails while it is out of date.
+
+Students hand in notebooks of the version they downloaded, so every released
+version of the lesson is kept in ``lesson_history.json``: the command appends a
+new version when the lesson cells change and stamps its number into each
+notebook's metadata; old versions are never rewritten. Version 1 is the lesson
+as it stood before versions were numbered (commit e519111, 2026-11-24).
 """
 
 from __future__ import annotations
@@ -22,8 +28,10 @@ from pathlib import Path
 
 from . import catalogue
 
-MANIFEST_PATH = Path(__file__).with_name("lesson_manifest.json")
-MANIFEST_FORMAT = 1
+MANIFEST_PATH = Path(__file__).with_name("lesson_manifest.json")  # the current lesson
+HISTORY_PATH = Path(__file__).with_name("lesson_history.json")  # every released version, appended, never rewritten
+MANIFEST_FORMAT = 2
+VERSION_KEY = "lesson_version"  # in each notebook's metadata.labutils: the version of the lesson it came from
 IDENTITY_FIELDS = ("STUDENT_NAME", "ROLL_NO", "SEMESTER_YEAR", "ACADEMIC_SESSION", "DATE_OF_PERFORMANCE",
                    "DATE_OF_SUBMISSION")
 
@@ -110,7 +118,7 @@ def describe_notebook(notebook: dict, file_name: str) -> dict:
 
 
 def build_manifest(notebooks_dir: Path) -> dict:
-    """The manifest for every numbered notebook in ``notebooks_dir``."""
+    """The lesson cells of every numbered notebook in ``notebooks_dir`` (no version yet)."""
     entries = {}
     for path in catalogue.numbered_files(notebooks_dir):
         notebook = json.loads(path.read_text(encoding="utf-8"))
@@ -119,11 +127,51 @@ def build_manifest(notebooks_dir: Path) -> dict:
     return {"format": MANIFEST_FORMAT, "notebooks": entries}
 
 
-def write_manifest(notebooks_dir: Path, path: Path = MANIFEST_PATH) -> dict:
+def _lesson(entries: dict) -> dict:
+    """What makes a version of the lesson: each notebook's lesson-cell fingerprints and evidence marks."""
+    return {notebook_id: [(cell["fingerprint"], cell["evidence"]) for cell in entry["lesson_cells"]]
+            for notebook_id, entry in entries.items()}
+
+
+def load_history(path: Path = HISTORY_PATH) -> dict[str, dict]:
+    """Every released version of the lesson: ``{version: notebooks}``, oldest first."""
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))["versions"]
+
+
+def write_manifest(notebooks_dir: Path, path: Path = MANIFEST_PATH, history_path: Path = HISTORY_PATH) -> dict:
+    """Write the current lesson's manifest; a lesson that differs from the last released version is appended to the
+    history as the next version (earlier versions are never rewritten, so old hand-ins keep their fingerprints)."""
     manifest = build_manifest(notebooks_dir)
+    history = load_history(history_path)
+    latest = max(history, key=int) if history else None
+    if latest is None or _lesson(history[latest]) != _lesson(manifest["notebooks"]):
+        latest = str(int(latest) + 1 if latest else 1)
+        history[latest] = manifest["notebooks"]
+        history_path.write_text(json.dumps({"format": MANIFEST_FORMAT, "versions": history}, indent=1,
+                                           ensure_ascii=False) + "\n", encoding="utf-8")
+    manifest = {"format": MANIFEST_FORMAT, "version": latest, "notebooks": manifest["notebooks"]}
     path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return manifest
 
 
-def load_manifest(path: Path = MANIFEST_PATH) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+def stamp_notebooks(notebooks_dir: Path, version: str) -> list[str]:
+    """Write ``version`` into each notebook's ``metadata.labutils.lesson_version``; the files changed."""
+    changed = []
+    for path in catalogue.numbered_files(notebooks_dir):
+        text = path.read_text(encoding="utf-8")
+        notebook = json.loads(text)
+        labutils_metadata = notebook["metadata"].setdefault("labutils", {})
+        if labutils_metadata.get(VERSION_KEY) != version:
+            labutils_metadata[VERSION_KEY] = version
+            path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            changed.append(path.name)
+    return changed
+
+
+def load_manifest(path: Path = MANIFEST_PATH, history_path: Path = HISTORY_PATH) -> dict:
+    """The current lesson (``notebooks``, ``version``) and every released version (``versions``) for the grader."""
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["versions"] = load_history(history_path) or {manifest.get("version", "1"): manifest["notebooks"]}
+    return manifest

@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 
 from . import catalogue
-from .manifest import MANIFEST_PATH, cell_source, write_manifest
+from .manifest import HISTORY_PATH, MANIFEST_PATH, cell_source, stamp_notebooks, write_manifest
 
 GITHUB = "https://github.com/"
 COLAB_LINK = re.compile(r"https://colab\.research\.google\.com/github/([^/\s)\"]+/[^/\s)\"]+)/blob/([^/\s)\"]+)/([^\s)\"]+)")
@@ -116,11 +116,13 @@ def move(root: Path, new_repo: str) -> list[str]:
             readme.write_text(updated, encoding="utf-8")
             changed.append("README.md")
     manifest = root / "labutils" / "course" / MANIFEST_PATH.name
+    history = manifest.with_name(HISTORY_PATH.name)  # the checkout's own, never the installed package's
     if manifest.parent.is_dir() and (root / "notebooks").is_dir():
-        before_manifest = manifest.read_text(encoding="utf-8") if manifest.is_file() else ""
-        write_manifest(root / "notebooks", manifest)
-        if manifest.read_text(encoding="utf-8") != before_manifest:
-            changed.append(manifest.relative_to(root).as_posix())
+        before = {path: path.read_text(encoding="utf-8") if path.is_file() else "" for path in (manifest, history)}
+        written = write_manifest(root / "notebooks", manifest, history)
+        stamp_notebooks(root / "notebooks", written["version"])
+        changed.extend(path.relative_to(root).as_posix() for path, text in before.items()
+                       if path.read_text(encoding="utf-8") != text)
     return changed
 
 

@@ -13,7 +13,7 @@ from ...evidence import (CONFUSION_COUNTS, EVALUATE_BATCH_SIZE, KERAS_EPOCH, KER
                          RUN_RECORD_PREFIX, TEST_ACCURACY, TRAINING_PROFILE, run_profile_banner_start)
 from ...practical import PRACTICAL
 from ..manifest import IDENTITY_FIELDS, cell_source, fingerprint, first_line, identity_values, utf8_safe
-from .read import has_png, identify, outputs_text, read_notebook
+from .read import has_png, identify, lesson_version, outputs_text, read_notebook
 from .submission import PLACEHOLDER, TEST_SET_SIZE, TRAINING_SET_SIZE, Settings, Submission
 
 RECORD_KEYS = {"run_id", "time", "platform", "profile", "seed", "versions"}
@@ -255,10 +255,13 @@ def grade_file(path: Path, manifest: dict, settings: Settings) -> Submission:
         identity_number = _check_identity(code_cells, sub)
         lesson_candidates = [(number, lesson_fingerprint(cell_source(cell)), cell) for number, cell in code_cells
                              if number != identity_number and cell_source(cell).strip()]
-        sub.notebook = identify(notebook, [fp for _, fp, _ in lesson_candidates], manifest, sub) or ""
+        prints = [fp for _, fp, _ in lesson_candidates]
+        sub.notebook = identify(notebook, prints, manifest, sub) or ""
         if not sub.notebook:
             return sub
-        entry = manifest["notebooks"][sub.notebook]
+        entry = lesson_version(notebook, prints, manifest, sub)
+        if entry is None:
+            return sub
         sub.title = entry["title"]
         _check_execution(code_cells, sub)
         evidence_cells = _check_lesson_cells(entry, lesson_candidates, sub)

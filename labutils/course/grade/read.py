@@ -111,29 +111,60 @@ def read_notebook(path: Path, sub: Submission, settings: Settings) -> dict | Non
     return notebook
 
 
+def _labutils_metadata(notebook: dict) -> dict:
+    metadata = notebook.get("metadata") if isinstance(notebook.get("metadata"), dict) else {}
+    return metadata.get("labutils") if isinstance(metadata.get("labutils"), dict) else {}
+
+
+def _share(entry: dict, present: set[str]) -> float:
+    """How much of a notebook's lesson the printed fingerprints hold."""
+    lesson = [cell["fingerprint"] for cell in entry["lesson_cells"]]
+    return sum(fp in present for fp in lesson) / max(len(lesson), 1)
+
+
 def identify(notebook: dict, code_prints: list[str], manifest: dict, sub: Submission) -> str | None:
-    """Which of the lab's notebooks this is (its id), by its metadata or, failing that, by its cells."""
-    entries = manifest["notebooks"]
-    metadata = notebook.get("metadata") or {}
-    labutils_metadata = metadata.get("labutils") if isinstance(metadata.get("labutils"), dict) else {}
-    notebook_id = labutils_metadata.get("notebook_id")
-    if isinstance(notebook_id, str) and notebook_id in entries:
+    """Which of the lab's notebooks this is (its id), by its metadata or, failing that, by its cells (any version)."""
+    known_ids = {notebook_id for entries in manifest["versions"].values() for notebook_id in entries}
+    notebook_id = _labutils_metadata(notebook).get("notebook_id")
+    if isinstance(notebook_id, str) and notebook_id in known_ids:
         return notebook_id
     if notebook_id is not None:
         sub.fail(f"foreign notebook: its id {str(notebook_id)[:60]!r} is not one of this lab's")
         return None
     present = set(code_prints)
     best_id, best_share = None, 0.0
-    for candidate_id, entry in entries.items():
-        lesson = [cell["fingerprint"] for cell in entry["lesson_cells"]]
-        share = sum(fp in present for fp in lesson) / max(len(lesson), 1)
-        if share > best_share:
-            best_id, best_share = candidate_id, share
+    for entries in manifest["versions"].values():
+        for candidate_id, entry in entries.items():
+            share = _share(entry, present)
+            if share > best_share:
+                best_id, best_share = candidate_id, share
     if best_id is not None and best_share >= 0.5:
         sub.notes.append(f"the lab's notebook id is missing from the metadata; recognised by its cells as {best_id}")
         return best_id
     sub.fail("foreign notebook: not one of this lab's notebooks (no lab id, and its cells are not the lab's)")
     return None
+
+
+def lesson_version(notebook: dict, code_prints: list[str], manifest: dict, sub: Submission) -> dict | None:
+    """The manifest entry of the lesson version this notebook came from; None (with the reason) if unknown.
+
+    A notebook names its version in ``metadata.labutils.lesson_version``. One made before versions were stamped,
+    or whose metadata was lost, is matched to the version whose lesson cells it holds most of (the newest on a tie).
+    """
+    versions = manifest["versions"]
+    stated = _labutils_metadata(notebook).get("lesson_version")
+    if stated is not None:
+        stated = str(stated)[:40]
+        if stated in versions and sub.notebook in versions[stated]:
+            sub.lesson_version = stated
+            return versions[stated][sub.notebook]
+        sub.fail(f"made from lesson version {stated!r}, which this grader does not know (it knows "
+                 f"{', '.join(versions)}): grade it with the labutils release the notebooks came from, or a newer one")
+        return None
+    present = set(code_prints)
+    candidates = [version for version in versions if sub.notebook in versions[version]]
+    sub.lesson_version = max(candidates, key=lambda v: (_share(versions[v][sub.notebook], present), int(v)))
+    return versions[sub.lesson_version][sub.notebook]
 
 
 def find_notebooks(paths: list[Path]) -> tuple[list[Path], list[str], list[str]]:

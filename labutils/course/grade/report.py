@@ -59,7 +59,7 @@ def format_table(subs: list[Submission]) -> str:
         lines.append(printable(f"{header}: {passed} of {len(group)} pass"))
         for sub in sorted(group, key=lambda s: (s.notebook or "~", s.path)):
             accuracy = f"  test accuracy {sub.test_accuracy:.4f}" if sub.test_accuracy is not None else ""
-            label = sub.title or "(not a lab notebook)"
+            label = (sub.title or "(not a lab notebook)") + (f" [lesson v{sub.lesson_version}]" if sub.lesson_version else "")
             lines.append(printable(f"  {sub.status:<7} {label}{accuracy}  {sub.path}".rstrip()))
             lines.extend(printable(f"          - {reason}") for reason in sub.reasons)
             lines.extend(printable(f"          note: {note}") for note in sub.notes)
@@ -67,8 +67,8 @@ def format_table(subs: list[Submission]) -> str:
     return "\n".join(lines)
 
 
-CSV_COLUMNS = ["roll_no", "student_name", "notebook", "status", "test_accuracy", "profile", "run_time", "file",
-               "reasons", "notes"]
+CSV_COLUMNS = ["roll_no", "student_name", "notebook", "lesson_version", "status", "test_accuracy", "profile", "run_time",
+               "file", "reasons", "notes"]
 
 
 def write_csv(subs: list[Submission], path: Path) -> None:
@@ -76,7 +76,7 @@ def write_csv(subs: list[Submission], path: Path) -> None:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
         for sub in subs:
-            row = [sub.roll_no, sub.student_name, sub.notebook, sub.status,
+            row = [sub.roll_no, sub.student_name, sub.notebook, sub.lesson_version, sub.status,
                    "" if sub.test_accuracy is None else f"{sub.test_accuracy:.4f}", sub.profile, sub.run_time,
                    sub.path, "; ".join(sub.reasons), "; ".join(sub.notes)]
             writer.writerow([_spreadsheet_safe(value) for value in row])

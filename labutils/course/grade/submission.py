@@ -20,6 +20,7 @@ class Submission:
     path: str
     notebook: str = ""  # the lab's notebook id, "" when not recognised
     title: str = ""
+    lesson_version: str = ""  # the version of the lesson it was graded against
     student_name: str = ""
     roll_no: str = ""
     status: str = "FAIL"
