@@ -580,3 +580,14 @@ def test_a_stated_lesson_version_is_used_or_named_as_unknown(hand_in, tmp_path, 
     assert "[lesson v2]" in capsys.readouterr().out
     rows = {row["notebook"]: row for row in csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8"))}
     assert rows["lstm-imdb/04_training_with_validation_split"]["lesson_version"] == "2"
+
+
+def test_the_html_report_shows_the_class_and_escapes_every_student_text(hand_in, tmp_path):
+    rename_student(hand_in, "<script>alert('x')</script> & Eve")
+    tamper(hand_in, NB4, lambda nb: set_source(code_cell(nb, "EPOCHS = 5"), "BATCH_SIZE = 64\nEPOCHS = 1\nVALIDATION_SPLIT = 0.2"))
+    assert grade.main([str(hand_in), "--html", str(tmp_path / "class.html"), "--quiet"]) == 1
+    page = (tmp_path / "class.html").read_text(encoding="utf-8")
+    assert "<script" not in page and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; Eve" in page
+    assert "5 pass" in page and "1 fail" in page and "[lesson v2]" not in page and "v2" in page
+    assert "<svg" in page and "threshold 0.80" in page and "http" not in page.replace("http://www.w3.org/2000/svg", "")
+    assert "<td>lesson cell changed</td><td>1</td>" in page  # the checks that failed most often

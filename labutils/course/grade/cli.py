@@ -11,6 +11,7 @@ from .. import catalogue
 from ..manifest import load_manifest
 from .classroom import grade_paths
 from .read import find_notebooks
+from .html_report import write_html
 from .report import format_table, printable, summarize, write_csv, write_json
 from .submission import DEFAULT_MAX_MB, DEFAULT_MIN_ACCURACY, Settings
 
@@ -49,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-mb", type=float, default=DEFAULT_MAX_MB, help="files larger than this fail unread")
     parser.add_argument("--csv", type=Path, help="also write one row per submission to this CSV file")
     parser.add_argument("--json", type=Path, help="also write the full report to this JSON file")
+    parser.add_argument("--html", type=Path, help="also write the class at a glance to this self-contained HTML page")
     parser.add_argument("--quiet", action="store_true", help="print only the summary line")
     args = parser.parse_args(argv)
     try:
@@ -81,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{summary['fail']} fail, {summary['missing']} missing; graded in {seconds:.2f} s "
           f"(profile {settings.profile}, test accuracy >= {settings.min_accuracy:.2f})")
     for target, writer in ((args.csv, lambda p: write_csv(subs, p)),
-                           (args.json, lambda p: write_json(subs, p, settings, seconds, skipped))):
+                           (args.json, lambda p: write_json(subs, p, settings, seconds, skipped)),
+                           (args.html, lambda p: write_html(subs, p, settings, seconds))):
         if target is not None:
             try:
                 writer(target)
