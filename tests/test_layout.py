@@ -18,7 +18,8 @@ import pytest
 from helpers import NOTEBOOKS, ROOT, python_source
 
 PACKAGE = ROOT / "labutils"
-NOTEBOOK_ROOM = sorted(path for path in PACKAGE.glob("*.py") if path.name != "__main__.py")  # __main__: the CLI entry
+COMMAND_ENTRIES = {"__main__.py", "grade.py"}  # `python -m labutils ...` and the old `python -m labutils.grade`
+NOTEBOOK_ROOM = sorted(path for path in PACKAGE.glob("*.py") if path.name not in COMMAND_ENTRIES)
 
 
 def imported_modules(source: str, package: str) -> set[str]:
@@ -54,6 +55,13 @@ def test_the_grader_loads_neither_numpy_nor_matplotlib():
              "print(sorted(m for m in ('numpy', 'matplotlib', 'keras', 'tensorflow', 'nbformat') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_old_grade_command_still_works_and_importing_it_loads_no_course_tool():
+    result = subprocess.run([sys.executable, "-P", "-m", "labutils.grade", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "--min-accuracy" in result.stdout
+    probe = "import sys, labutils.grade; print(any(m.startswith('labutils.course') for m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout.strip() == "False"
 
 
 def test_one_command_line_names_every_course_tool():
