@@ -1,5 +1,7 @@
 """Shared pieces of the test suite."""
 
+import ast
+import json
 import os
 from pathlib import Path
 
@@ -32,3 +34,16 @@ def python_source(text: str) -> str:
         lines.append(line[: len(line) - len(stripped)] + "pass" if stripped.startswith(("%", "!")) else line)
     return "\n".join(lines)
 
+
+
+def notebook_constants(path: Path) -> dict[str, object]:
+    """The plain constants (``NAME = literal``) a notebook assigns at the top level of its code cells."""
+    constants = {}
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        for node in ast.parse(python_source(source)).body:
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+                constants.update({target.id: node.value.value for target in node.targets if isinstance(target, ast.Name)})
+    return constants

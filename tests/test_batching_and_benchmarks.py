@@ -8,7 +8,7 @@ import sys
 import keras
 import numpy as np
 import pytest
-from helpers import ROOT, python_source, shared_data_dir
+from helpers import ROOT, notebook_constants, python_source, shared_data_dir
 
 from labutils import LengthBatches
 
@@ -103,22 +103,13 @@ def test_the_benchmark_refuses_an_unknown_recipe():
 
 def test_notebook_9_writes_out_the_benchmarks_fast_and_best_recipes():
     """The notebook shows the recipes as plain constants; the benchmark times the same settings."""
-    import ast
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("lstm_recipes", ROOT / "benchmarks" / "lstm_recipes.py")
     recipes = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(recipes)
-    notebook = json.loads((ROOT / "notebooks" / "09_faster_and_better.ipynb").read_text())
-    constants = {}
-    for cell in notebook["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        source = "".join(cell["source"])
-        for node in ast.parse(python_source(source)).body:
-            simple = isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-            if simple and isinstance(node.targets[0], ast.Name):
-                constants[node.targets[0].id] = node.value.value
+    notebook_path = ROOT / "notebooks" / "09_faster_and_better.ipynb"
+    constants = notebook_constants(notebook_path)
     for prefix, name in [("FAST", "fast"), ("BEST", "best")]:
         recipe = recipes.RECIPES[name]
         written = {key: constants[f"{prefix}_{key.upper()}"] for key in
@@ -129,7 +120,8 @@ def test_notebook_9_writes_out_the_benchmarks_fast_and_best_recipes():
     assert constants["BEST_DROPOUT"] == recipes.RECIPES["best"]["dropout"]
     assert constants["BEST_CONV_FILTERS"] == recipes.RECIPES["best"]["conv_filters"]
     assert constants["BEST_CONV_WIDTH"] == recipes.RECIPES["best"]["conv_width"]
-    code = "".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code")
+    code = "".join("".join(cell["source"]) for cell in json.loads(notebook_path.read_text())["cells"]
+                   if cell["cell_type"] == "code")
     for prefix, name in [("FAST", "fast"), ("BEST", "best")]:
         assert recipes.RECIPES[name]["halve_learning_rate"] and f"{prefix}_LEARNING_RATE * 0.5 ** epoch" in code
     assert constants["MAXLEN"] == recipes.RECIPES["fast"]["maxlen"] == recipes.PRACTICAL["maxlen"]

@@ -9,7 +9,7 @@ import ast
 import json
 
 import pytest
-from helpers import NOTEBOOKS, python_source
+from helpers import NOTEBOOKS, notebook_constants, python_source
 
 from labutils import evidence
 from labutils.course.manifest import cell_source
@@ -82,28 +82,19 @@ CONSTANTS = {"NUM_WORDS": "num_words", "MAXLEN": "maxlen", "EMBEDDING_DIM": "emb
              "EPOCHS": "epochs", "VALIDATION_SPLIT": "validation_split", "SEED": "seed"}
 
 
-def notebook_constants(path) -> dict[str, object]:
-    """The practical's constants a notebook assigns at the top level of its code cells."""
-    found = {}
-    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        for node in ast.parse(python_source(cell_source(cell))).body:
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
-                for target in node.targets:
-                    if isinstance(target, ast.Name) and target.id in CONSTANTS:
-                        found[target.id] = node.value.value
-    return found
+def practical_constants(path) -> dict[str, object]:
+    """The practical's constants a notebook assigns."""
+    return {name: value for name, value in notebook_constants(path).items() if name in CONSTANTS}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS[1:6], ids=lambda p: p.stem)
 def test_the_practicals_notebooks_use_the_practicals_settings(path):
     """labutils.training.PRACTICAL (used by trained_model_or_train and the benchmark) is what notebooks 2-6 write."""
-    constants = notebook_constants(path)
+    constants = practical_constants(path)
     assert {name: value for name, value in constants.items()} == {name: PRACTICAL[CONSTANTS[name]] for name in constants}
 
 
 def test_notebooks_3_and_4_write_out_every_setting_they_use():
-    assert set(notebook_constants(NOTEBOOKS[2])) == {"NUM_WORDS", "MAXLEN", "EMBEDDING_DIM", "LSTM_UNITS", "DROPOUT",
+    assert set(practical_constants(NOTEBOOKS[2])) == {"NUM_WORDS", "MAXLEN", "EMBEDDING_DIM", "LSTM_UNITS", "DROPOUT",
                                                      "RECURRENT_DROPOUT", "SEED"}
-    assert set(notebook_constants(NOTEBOOKS[3])) == set(CONSTANTS)
+    assert set(practical_constants(NOTEBOOKS[3])) == set(CONSTANTS)

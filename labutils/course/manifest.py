@@ -36,12 +36,16 @@ IDENTITY_FIELDS = ("STUDENT_NAME", "ROLL_NO", "SEMESTER_YEAR", "ACADEMIC_SESSION
                    "DATE_OF_SUBMISSION")
 
 
+def text_of(value) -> str:
+    """A notebook text field (a string, or a list of strings) as one string; anything else as nothing."""
+    if isinstance(value, list):
+        return "".join(part for part in value if isinstance(part, str))
+    return value if isinstance(value, str) else ""
+
+
 def cell_source(cell: dict) -> str:
     """A cell's source as one string (notebooks store it as a string or a list of lines)."""
-    source = cell.get("source", "")
-    if isinstance(source, list):
-        return "".join(part for part in source if isinstance(part, str))
-    return source if isinstance(source, str) else ""
+    return text_of(cell.get("source", ""))
 
 
 def canonical_code(source: str) -> str:

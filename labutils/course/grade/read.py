@@ -9,18 +9,10 @@ import json
 import os
 from pathlib import Path
 
+from ..manifest import text_of
 from .submission import Settings, Submission
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def _text(value) -> str:
-    """A notebook text field (a string, or a list of strings) as one string; anything else as nothing."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        return "".join(part for part in value if isinstance(part, str))
-    return ""
 
 
 def _outputs(cell: dict) -> list[dict]:
@@ -33,16 +25,16 @@ def outputs_text(cell: dict) -> str:
     parts = []
     for output in _outputs(cell):
         if output.get("output_type") == "stream":
-            parts.append(_text(output.get("text", "")))
+            parts.append(text_of(output.get("text", "")))
         elif output.get("output_type") in ("execute_result", "display_data") and isinstance(output.get("data"), dict):
-            parts.append(_text(output["data"].get("text/plain", "")))
+            parts.append(text_of(output["data"].get("text/plain", "")))
     return "".join(parts)
 
 
 def has_png(cell: dict) -> bool:
     """Whether a cell's outputs hold a real PNG image (its first bytes decoded)."""
     for output in _outputs(cell):
-        data = _text(output["data"].get("image/png")) if isinstance(output.get("data"), dict) else ""
+        data = text_of(output["data"].get("image/png")) if isinstance(output.get("data"), dict) else ""
         if data:
             try:
                 if base64.b64decode(data.strip()[:16], validate=False).startswith(PNG_SIGNATURE):

@@ -14,21 +14,15 @@ from .classroom import student_key
 from .submission import Settings, Submission
 
 
-def safe_text(text) -> str:
-    """Any text that reaches a report, made writable as UTF-8: a lone surrogate (a JSON escape in a student's file,
-    or a file name that is not UTF-8) becomes '?'."""
-    return utf8_safe(str(text))
-
-
 def printable(text: str) -> str:
     """Text from a student's file made safe for a terminal (no control characters, writable as UTF-8)."""
-    return "".join(ch if ch.isprintable() else "?" for ch in safe_text(text))
+    return "".join(ch if ch.isprintable() else "?" for ch in utf8_safe(str(text)))
 
 
 def _spreadsheet_safe(value):
     """Keep a spreadsheet from reading a student's text as a formula."""
     if isinstance(value, str):
-        value = safe_text(value)
+        value = utf8_safe(value)
         if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
             return "'" + value
     return value
@@ -37,11 +31,11 @@ def _spreadsheet_safe(value):
 def _json_safe(value):
     """Strings made UTF-8-safe and numbers that strict JSON cannot hold (inf, nan) turned into None, all the way down."""
     if isinstance(value, str):
-        return safe_text(value)
+        return utf8_safe(value)
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
-        return {safe_text(key): _json_safe(item) for key, item in value.items()}
+        return {utf8_safe(str(key)): _json_safe(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_json_safe(item) for item in value]
     return value
