@@ -26,7 +26,8 @@ __version__ = "0.1.0"
 _LAZY = {"plot_gates_by_word": "plots", "plot_learning_curves": "plots", "plot_length_histogram": "plots",
          "lstm_forward": "scratch", "lstm_step": "scratch", "sigmoid": "scratch",
          "EpochTimer": "training", "trained_model_or_train": "training", "build_practical_model": "training",
-         "LengthBatches": "batching"}
+         "LengthBatches": "batching",
+         "check_exercise": "exercises", "show_hint": "exercises", "show_solution": "exercises"}
 
 
 def __getattr__(name):
@@ -45,6 +46,7 @@ __all__ = [
     "ReviewTextError",
     "apply_run_profile",
     "build_practical_model",
+    "check_exercise",
     "current_profile",
     "is_colab",
     "load_results",
@@ -57,6 +59,8 @@ __all__ = [
     "save_results",
     "save_trained_model",
     "setup",
+    "show_hint",
+    "show_solution",
     "sigmoid",
     "trained_model_or_train",
 ]

@@ -39,3 +39,9 @@ KERAS_STEPS = re.compile(r"^(\d{1,9})/(\d{1,9}) - [^\n]*?(?<!val_)accuracy: ([0-
 def run_profile_banner_start(name: str) -> str:
     """How the banner line starts for profile ``name`` (the grader compares it with the run record)."""
     return RUN_PROFILE_BANNER.split("{description}")[0].format(name=name)
+
+# check_exercise(), the exercise cells at the end of each notebook: one line per check. The grader counts the
+# "correct" ones, as information for the teacher, never as a pass or a fail.
+EXERCISE_LINE = "Exercise {exercise_id}: {verdict}"
+EXERCISE_CORRECT, EXERCISE_NOT_YET, EXERCISE_UNANSWERED = "correct.", "not yet.", "not answered yet:"
+EXERCISE_RESULT = re.compile(r"^Exercise (\d\d-\d{1,2}): (correct\.|not yet\.|not answered yet:)", re.M)

@@ -19,14 +19,15 @@ class SmokeRun(NamedTuple):
 
 @pytest.fixture(scope="session")
 def smoke_run(tmp_path_factory):
-    """Notebooks 1 to 4 run here by the runner in the smoke profile, identity filled in first.
+    """Notebooks 1 to 4 run here by the runner in the smoke profile, identity filled in and the exercises answered
+    with their published solutions first (so the solutions are shown to pass their own checks).
 
     Only up to training: notebooks 5 and 6 would add a pass over the 25,000 test reviews each and nothing the
     grader's check needs; nbval executes them, and the full-run hand-in grades them. The run has an artifacts
     folder of its own, so no other test's training can replace its model.
     """
     os.environ.setdefault("LABUTILS_DATA_DIR", str(shared_data_dir()))  # the kernels inherit it
-    filled = fill_identity(ROOT / "notebooks", tmp_path_factory.mktemp("smoke-filled"))
+    filled = fill_identity(ROOT / "notebooks", tmp_path_factory.mktemp("smoke-filled"), solve=True)
     out = tmp_path_factory.mktemp("smoke-executed")
     artifacts = tmp_path_factory.mktemp("smoke-artifacts")
     practical = {grade.load_manifest()["notebooks"][i]["file"] for i in smoke_run_ids()}

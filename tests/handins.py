@@ -10,6 +10,8 @@ from pathlib import Path
 import nbformat
 
 from labutils.course import catalogue, grade
+from labutils.course.manifest import exercise_id
+from labutils.exercises import registered
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FULL_RUN_ARCHIVE = FIXTURES / "full-run-hand-in.zip"
@@ -27,16 +29,38 @@ def unpack_full_run(folder: Path) -> Path:
     return folder
 
 
-def fill_identity(source_dir: Path, target_dir: Path, values: dict = EXAMPLE_STUDENT) -> Path:
-    """Copies of the lab's notebooks with the identity cell filled in, as a student does before running them."""
+def fill_identity(source_dir: Path, target_dir: Path, values: dict = EXAMPLE_STUDENT, solve: bool = False) -> Path:
+    """Copies of the lab's notebooks with the identity cell filled in, as a student does before running them;
+    with ``solve``, every exercise answered with its published solution too."""
     target_dir.mkdir(parents=True, exist_ok=True)
     for path in sorted(source_dir.glob("[0-9][0-9]_*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
         cell = next(c for c in notebook.cells if c.cell_type == "code")
         for placeholder, value in values.items():
             cell.source = cell.source.replace(placeholder, value)
+        if solve:
+            for cell in notebook.cells:
+                if exercise_id(cell):
+                    cell.source = solved_source(cell.source, exercise_id(cell))
         nbformat.write(notebook, target_dir / path.name)
     return target_dir
+
+
+def answer_line(source: str, answer_name: str) -> int:
+    """The index of the exercise cell's ``answer_name = None`` line (the one a student replaces)."""
+    lines = source.split("\n")
+    found = [i for i, line in enumerate(lines) if line.startswith(f"{answer_name} = None")]
+    if len(found) != 1:
+        raise ValueError(f"expected one line `{answer_name} = None`, found {len(found)}")
+    return found[0]
+
+
+def solved_source(source: str, name: str) -> str:
+    """An exercise cell with its ``answer = None`` line replaced by the published solution."""
+    exercise = registered()[name]
+    lines = source.split("\n")
+    lines[answer_line(source, exercise.answer_name)] = exercise.solution
+    return "\n".join(lines)
 
 
 def build_class(hand_in: Path, folder: Path, students: int) -> int:

@@ -99,6 +99,13 @@ def identity_values(source: str) -> dict[str, str] | None:
     return values if "STUDENT_NAME" in values else None
 
 
+def exercise_id(cell: dict) -> str:
+    """The exercise a code cell holds (``metadata.labutils.exercise``, e.g. "03-1"), or "" for a lesson cell."""
+    labutils_metadata = cell.get("metadata", {}).get("labutils", {}) if isinstance(cell.get("metadata"), dict) else {}
+    value = labutils_metadata.get("exercise", "") if isinstance(labutils_metadata, dict) else ""
+    return value if isinstance(value, str) else ""
+
+
 def first_line(source: str) -> str:
     """The first non-blank line of a cell, to name it in a report."""
     return next((line.strip() for line in source.splitlines() if line.strip()), "")[:60]
@@ -113,12 +120,13 @@ def describe_notebook(notebook: dict, file_name: str) -> dict:
         if cell.get("cell_type") != "code":
             continue
         source = cell_source(cell)
-        if identity_values(source) is not None:
-            continue  # the student fills this one in
+        if identity_values(source) is not None or exercise_id(cell):
+            continue  # the student fills these in
         evidence = cell.get("metadata", {}).get("labutils", {}).get("evidence")
         lesson_cells.append({"fingerprint": fingerprint(source), "first_line": first_line(source), "evidence": evidence})
     part = notebook.get("metadata", {}).get("labutils", {}).get("part", "practical")
-    return {"file": file_name, "title": title, "part": part, "lesson_cells": lesson_cells}
+    exercises = [exercise_id(cell) for cell in cells if cell.get("cell_type") == "code" and exercise_id(cell)]
+    return {"file": file_name, "title": title, "part": part, "lesson_cells": lesson_cells, "exercises": exercises}
 
 
 def build_manifest(notebooks_dir: Path) -> dict:

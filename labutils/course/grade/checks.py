@@ -9,10 +9,10 @@ import json
 import math
 from pathlib import Path
 
-from ...evidence import (CONFUSION_COUNTS, EVALUATE_BATCH_SIZE, KERAS_EPOCH, KERAS_STEPS, PREDICT_ACCURACY,
+from ...evidence import (CONFUSION_COUNTS, EVALUATE_BATCH_SIZE, EXERCISE_CORRECT, EXERCISE_RESULT, KERAS_EPOCH, KERAS_STEPS, PREDICT_ACCURACY,
                          RUN_RECORD_PREFIX, TEST_ACCURACY, TRAINING_PROFILE, run_profile_banner_start)
 from ...practical import PRACTICAL
-from ..manifest import IDENTITY_FIELDS, cell_source, fingerprint, first_line, identity_values, utf8_safe
+from ..manifest import IDENTITY_FIELDS, cell_source, exercise_id, fingerprint, first_line, identity_values, utf8_safe
 from .read import has_png, identify, lesson_version, outputs_text, read_notebook
 from .submission import PLACEHOLDER, TEST_SET_SIZE, TRAINING_SET_SIZE, Settings, Submission
 
@@ -236,6 +236,25 @@ def _check_training_log(printed: str, sub: Submission) -> None:
                  f"{PRACTICAL['batch_size']} make {expected_steps} (a shortened run relabelled?)")
 
 
+def _count_exercises(entry: dict, code_cells: list[tuple[int, dict]], sub: Submission) -> None:
+    """How many of the notebook's exercise checks printed "correct." (for the teacher's information only).
+
+    Only an exercise cell's own output counts, and only the line for that cell's exercise: a student cannot raise
+    the count by printing the line elsewhere (though, like any output, it can be edited; hence never graded).
+    """
+    wanted = [name for name in entry.get("exercises", []) if isinstance(name, str)]
+    if not wanted:
+        return
+    correct = set()
+    for _, cell in code_cells:
+        name = exercise_id(cell)
+        if name in wanted:
+            for match in EXERCISE_RESULT.finditer(outputs_text(cell)):
+                if match.group(1) == name and match.group(2) == EXERCISE_CORRECT:
+                    correct.add(name)
+    sub.exercises_correct, sub.exercises_total = len(correct), len(wanted)
+
+
 def lesson_fingerprint(source: str) -> str:
     """The cell's fingerprint; a cell far longer than any lesson cell gets a plain hash instead (cheap to compute
     for a huge cell, and it cannot match a lesson cell anyway)."""
@@ -254,7 +273,7 @@ def grade_file(path: Path, manifest: dict, settings: Settings) -> Submission:
         code_cells = [(number, cell) for number, cell in enumerate(notebook["cells"], 1) if cell["cell_type"] == "code"]
         identity_number = _check_identity(code_cells, sub)
         lesson_candidates = [(number, lesson_fingerprint(cell_source(cell)), cell) for number, cell in code_cells
-                             if number != identity_number and cell_source(cell).strip()]
+                             if number != identity_number and cell_source(cell).strip() and not exercise_id(cell)]
         prints = [fp for _, fp, _ in lesson_candidates]
         sub.notebook = identify(notebook, prints, manifest, sub) or ""
         if not sub.notebook:
@@ -267,6 +286,7 @@ def grade_file(path: Path, manifest: dict, settings: Settings) -> Submission:
         evidence_cells = _check_lesson_cells(entry, lesson_candidates, sub)
         record = _check_run_record(evidence_cells.get("run-record"), sub, settings)
         _check_evidence(entry, evidence_cells, record, sub, settings)
+        _count_exercises(entry, code_cells, sub)
     except Exception as error:  # noqa: BLE001 - one odd file must not stop a class's grading
         sub.fail(f"could not be graded ({type(error).__name__}: {str(error)[:100]}); please report this to the lab's maintainers")
     finally:

@@ -88,10 +88,12 @@ def write_html(subs: list[Submission], path: Path, settings: Settings, seconds: 
             reasons = [reason for s in graded for reason in s.reasons]
             accuracy = next((f"{s.test_accuracy:.4f}" for s in graded if s.test_accuracy is not None), "")
             version = graded[0].lesson_version
+            exercises = (f" <small>exercises {graded[0].exercises_correct}/{graded[0].exercises_total}</small>"
+                         if graded[0].exercises_total else "")
             detail = "".join(f"<li>{_e(reason)}</li>" for reason in reasons)
             cells.append(f'<td style="background:{COLOURS.get(status, "#fff")}" title="{_e("; ".join(reasons) or status)}">'
                          f'<b>{_e(status)}</b>{f" {_e(accuracy)}" if accuracy else ""}'
-                         f'{f" <small>v{_e(version)}</small>" if version else ""}'
+                         f'{f" <small>v{_e(version)}</small>" if version else ""}{exercises}'
                          f'{f"<ul>{detail}</ul>" if detail else ""}</td>')
         rows.append(f"<tr><th>{_e(student['name'])}<br><small>{_e(student['roll'])}</small></th>{''.join(cells)}</tr>")
     odd = "".join(f"<li><b>{_e(sub.status)}</b> {_e(sub.path or sub.notebook)}<ul>"

@@ -53,6 +53,8 @@ def format_table(subs: list[Submission]) -> str:
         lines.append(printable(f"{header}: {passed} of {len(group)} pass"))
         for sub in sorted(group, key=lambda s: (s.notebook or "~", s.path)):
             accuracy = f"  test accuracy {sub.test_accuracy:.4f}" if sub.test_accuracy is not None else ""
+            if sub.exercises_total:
+                accuracy += f"  exercises {sub.exercises_correct}/{sub.exercises_total} correct"
             label = (sub.title or "(not a lab notebook)") + (f" [lesson v{sub.lesson_version}]" if sub.lesson_version else "")
             lines.append(printable(f"  {sub.status:<7} {label}{accuracy}  {sub.path}".rstrip()))
             lines.extend(printable(f"          - {reason}") for reason in sub.reasons)
@@ -61,8 +63,8 @@ def format_table(subs: list[Submission]) -> str:
     return "\n".join(lines)
 
 
-CSV_COLUMNS = ["roll_no", "student_name", "notebook", "lesson_version", "status", "test_accuracy", "profile", "run_time",
-               "file", "reasons", "notes"]
+CSV_COLUMNS = ["roll_no", "student_name", "notebook", "lesson_version", "status", "test_accuracy", "exercises_correct",
+               "exercises_total", "profile", "run_time", "file", "reasons", "notes"]
 
 
 def write_csv(subs: list[Submission], path: Path) -> None:
@@ -71,7 +73,9 @@ def write_csv(subs: list[Submission], path: Path) -> None:
         writer.writerow(CSV_COLUMNS)
         for sub in subs:
             row = [sub.roll_no, sub.student_name, sub.notebook, sub.lesson_version, sub.status,
-                   "" if sub.test_accuracy is None else f"{sub.test_accuracy:.4f}", sub.profile, sub.run_time,
+                   "" if sub.test_accuracy is None else f"{sub.test_accuracy:.4f}",
+                   "" if sub.exercises_total is None else sub.exercises_correct,
+                   "" if sub.exercises_total is None else sub.exercises_total, sub.profile, sub.run_time,
                    sub.path, "; ".join(sub.reasons), "; ".join(sub.notes)]
             writer.writerow([_spreadsheet_safe(value) for value in row])
 

@@ -29,6 +29,8 @@ class Submission:
     run_time: str = ""
     run_id: str = ""
     sha256: str = ""
+    exercises_correct: int | None = None  # exercise checks that printed "correct." (information, never graded)
+    exercises_total: int | None = None  # the exercises of the notebook's lesson version
     duplicate_of: str = ""  # the path of a byte-identical file found earlier
     reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

@@ -1,0 +1,120 @@
+"""Checkers for notebook 01's exercises. Each recomputes the right answer from what the cell passes in."""
+
+from __future__ import annotations
+
+from . import NotYet, as_number, exercise
+
+KERAS_GATE_ORDER = "ifco"
+
+
+def _reordered(weights, order: str):
+    """Keras' stacked weights with the four gate blocks rearranged as if they had been stored in ``order``."""
+    import numpy as np
+
+    return [np.concatenate([np.split(w, 4, axis=-1)[KERAS_GATE_ORDER.index(gate)] for gate in order], axis=-1)
+            for w in weights]
+
+
+@exercise("01-1", answer_name="textbook_order_difference",
+          hint="Rearrange each weight's four blocks so lstm_forward reads the forget block where it expects the input "
+               "block and the other way round (np.split(w, 4, axis=-1), swap the first two, np.concatenate), run "
+               "lstm_forward on them and take the largest absolute difference from keras_hidden.",
+          solution="""blocks = lambda w: np.split(w, 4, axis=-1)
+swapped = [np.concatenate([blocks(w)[1], blocks(w)[0], blocks(w)[2], blocks(w)[3]], axis=-1)
+           for w in check_lstm.get_weights()]
+textbook_order_difference = np.max(np.abs(lstm_forward(sequences, *swapped).hidden - keras_hidden))""",
+          explanation="""The difference is of the order of the hidden states themselves, not of float rounding: with the input and forget
+blocks exchanged, every step lets in what it should keep and keeps what it should let in. The weights are only
+numbers; their meaning comes from the order the layer reads them in.""")
+def _gate_order(answer, *, weights, sequences, keras_hidden):
+    import numpy as np
+
+    from ..scratch import lstm_forward
+
+    truth = float(np.max(np.abs(lstm_forward(sequences, *_reordered(weights, "fico")).hidden - keras_hidden)))
+    value = as_number(answer)
+    if value < 1e-4:
+        raise NotYet("That is float rounding: the order is still Keras' own. Did you swap the first two blocks of "
+                     "all three weights (kernel, recurrent_kernel and bias)?")
+    if abs(value - truth) > 1e-4 * max(1.0, truth):
+        raise NotYet("Not the difference the swapped order gives. Swap the first two of the four blocks in each of "
+                     "the three weights (the last axis), and compare all steps and units.")
+
+
+@exercise("01-2", answer_name="largest_forget_gate",
+          hint="Copy check_lstm's weights, set bias[units:2 * units] = -10 (the forget block is the second quarter), "
+               "run lstm_forward and take the largest value of its .forget gates over every sequence, step and unit.",
+          solution="""kernel, recurrent_kernel, bias = [w.copy() for w in check_lstm.get_weights()]
+bias[units:2 * units] = -10.0
+closed = lstm_forward(sequences, kernel, recurrent_kernel, bias)
+largest_forget_gate = closed.forget.max()""",
+          explanation="""Every forget gate is then close to 0 (sigmoid(-10) is about 4.5e-5, and the random weights move it little), so
+each step erases almost all of the cell state and C_t is little more than i_t * N_t, this step's news. On a long
+review the last words alone would decide: the cell could not carry "the first half was dreadful" past the next word.""")
+def _closed_forget_gate(answer, *, weights, sequences):
+    import numpy as np
+
+    from ..scratch import lstm_forward
+
+    kernel, recurrent_kernel, bias = (np.array(w, copy=True) for w in weights)
+    units = recurrent_kernel.shape[0]
+    bias[units:2 * units] = -10.0
+    truth = float(lstm_forward(sequences, kernel, recurrent_kernel, bias).forget.max())
+    value = as_number(answer)
+    if not 0.0 <= value <= 1.0:
+        raise NotYet("A gate is a sigmoid: every value lies between 0 and 1.")
+    if abs(value - truth) > max(1e-6, 1e-3 * truth):
+        raise NotYet("Not what that bias gives. Check that you changed the second quarter of the bias (i, f, c, o: "
+                     "the forget block is bias[units:2 * units]) and took the maximum over all gates.")
+
+
+@exercise("01-3", answer_name="lstm64_parameters",
+          hint="One LSTM layer has 4 gate blocks, each with an input matrix (inputs x units), a recurrent matrix "
+               "(units x units) and a bias (units).",
+          solution="""lstm64_parameters = 4 * (300 * 64 + 64 * 64 + 64)
+layer = keras.layers.LSTM(64)
+layer.build((None, None, 300))
+assert layer.count_params() == lstm64_parameters""",
+          explanation="4 gate blocks x 64 units x (300 inputs + 64 recurrent inputs + 1 bias): 93,440 parameters.")
+def _lstm64_parameters(answer):
+    value = as_number(answer, "a whole number")
+    if value != 4 * (300 * 64 + 64 * 64 + 64):
+        if value == 300 * 64 + 64 * 64 + 64:
+            raise NotYet("That is one gate block. How many blocks does an LSTM stack?")
+        raise NotYet("Count per gate block: inputs x units + units x units + units, then multiply by the blocks.")
+
+
+@exercise("01-4", answer_name="tripled_gradient_100_steps",
+          hint="Rerun section 1's two loops with W_rnn * 3 in place of W_rnn (both in the forward pass and in the "
+               "Jacobian product), and read the norm at k = 100.",
+          solution="""W_big = 3 * W_rnn
+states, h = [], np.zeros(rnn_units)
+for x_t in inputs:
+    h = np.tanh(x_t @ U_rnn + h @ W_big)
+    states.append(h)
+product = np.eye(rnn_units)
+for k in range(1, 101):
+    product = (W_big * (1 - states[rnn_steps - k]**2)) @ product
+tripled_gradient_100_steps = np.linalg.norm(product, 2)""",
+          explanation="""The gradient no longer vanishes: it grows over the first steps back and then stays large instead of falling
+towards 1e-43. The recurrent factor is now bigger than one (exploding gradients); what keeps it from growing
+without end is tanh saturating, which makes (1 - H^2) small. Neither regime lets a plain RNN learn long-range
+dependencies reliably: gradients that explode are tamed by clipping, gradients that vanish need a different cell.""")
+def _tripled_gradient(answer, *, W_rnn, U_rnn, inputs):
+    import numpy as np
+
+    weights = 3 * np.asarray(W_rnn)
+    states, hidden = [], np.zeros(weights.shape[0])
+    for x_t in np.asarray(inputs):
+        hidden = np.tanh(x_t @ U_rnn + hidden @ weights)
+        states.append(hidden)
+    product = np.eye(weights.shape[0])
+    for k in range(1, 101):
+        product = (weights * (1 - states[len(states) - k] ** 2)) @ product
+    truth = float(np.linalg.norm(product, 2))
+    value = as_number(answer)
+    if abs(value - truth) > 1e-6 * max(1.0, truth):
+        if value < 1e-10:
+            raise NotYet("That is the original RNN's vanished gradient. Did you use W_rnn * 3 in both loops?")
+        raise NotYet("Not the norm the tripled weights give at k = 100. Use 3 * W_rnn in the forward pass and in "
+                     "the Jacobian product, with the same inputs.")
