@@ -1,0 +1,91 @@
+"""Checkers for notebook 08's exercises: each recomputes the answer from the run's own objects."""
+
+from __future__ import annotations
+
+from . import NotYet, as_number, exercise
+
+REACH_FRACTION = 1e-3
+
+
+def _row(comparison, name):
+    return next(row for row in comparison if row["model"] == name)
+
+
+@exercise("08-1", answer_name="lstm_gain_points",
+          hint="Find the rows whose 'model' is 'LSTM (practical)' and 'TF-IDF + logistic regression' in comparison, "
+               "subtract their 'test_accuracy' values and multiply by 100.",
+          solution="""lstm_row = next(row for row in comparison if row["model"] == "LSTM (practical)")
+baseline_row = next(row for row in comparison if row["model"] == "TF-IDF + logistic regression")
+lstm_gain_points = (lstm_row["test_accuracy"] - baseline_row["test_accuracy"]) * 100
+print(f"one LSTM epoch takes {lstm_row['seconds_per_epoch'] / baseline_row['seconds_per_epoch']:.0f} times the baseline's fit")""",
+          explanation="The gain is whatever your table says; what matters is reading it against the noise (about one "
+                      "point either way on 5,000 test reviews) and against the cost. If the LSTM is not clearly ahead, "
+                      "the baseline is the better model for this task at this budget: it is faster to train, to run "
+                      "and to explain.")
+def _gain(answer, *, comparison):
+    truth = (_row(comparison, "LSTM (practical)")["test_accuracy"]
+             - _row(comparison, "TF-IDF + logistic regression")["test_accuracy"]) * 100
+    value = as_number(answer)
+    if abs(value - truth) > 0.01:
+        if abs(value + truth) <= 0.01:
+            raise NotYet("The sign is the wrong way round: LSTM minus baseline.")
+        if abs(value - truth / 100) <= 1e-4:
+            raise NotYet("In percentage points: multiply the difference by 100.")
+        raise NotYet("Use the two rows' test_accuracy (not the validation accuracy).")
+
+
+@exercise("08-2", answer_name="simple_rnn_reach",
+          hint="Reverse the array so that index k is k words before the end, divide by its value at the last word, "
+               "and find the first index where the ratio is below 0.001 (np.flatnonzero helps).",
+          solution="""by_distance = gradients["SimpleRNN, trained"][::-1]
+below = np.flatnonzero(by_distance / by_distance[0] < 1e-3)
+simple_rnn_reach = int(below[0]) if below.size else -1""",
+          explanation="In a well-trained SimpleRNN the gradient falls below a thousandth within a few dozen words: "
+                      "the words further back hardly move the loss, so the network cannot learn from them. Run the "
+                      "same line on the trained LSTM: in the recorded run its gradient never fell that far over 200 "
+                      "words. (In the smoke profile the models are barely trained, and the numbers mean little.)")
+def _reach(answer, *, gradients):
+    import numpy as np
+
+    by_distance = np.asarray(gradients["SimpleRNN, trained"])[::-1]
+    below = np.flatnonzero(by_distance / by_distance[0] < REACH_FRACTION)
+    truth = int(below[0]) if below.size else -1
+    value = as_number(answer, "a whole number")
+    if value != truth:
+        if truth >= 0 and value == len(by_distance) - 1 - truth:
+            raise NotYet("Counted from the first word: count from the end of the review instead.")
+        raise NotYet("Compare each value with the value at the last word (distance 0), not with the largest one.")
+
+
+@exercise("08-3", answer_name="no_control_best_epoch",
+          hint="np.argmin of the history's 'val_loss' list gives the index of the lowest loss; epochs count from 1.",
+          solution="""no_control_best_epoch = int(np.argmin(control_histories["no control"]["val_loss"])) + 1""",
+          explanation="With patience=2, training stops two epochs after the best one, or at the last epoch if that "
+                      "comes first; restore_best_weights then returns to the best epoch either way, so more patience "
+                      "costs time and gains only when the loss would have improved again.")
+def _best_epoch(answer, *, history):
+    import numpy as np
+
+    truth = int(np.argmin(history["val_loss"])) + 1
+    value = as_number(answer, "a whole number")
+    if value != truth:
+        if value == truth - 1:
+            raise NotYet("Epochs count from 1, list indices from 0.")
+        raise NotYet("Look at the validation loss ('val_loss'), not the training loss or the accuracy.")
+
+
+@exercise("08-4", answer_name="heavily_padded_reviews",
+          hint="Padding is id 0 and sits at the front of each row: count the zeros of each row, then the rows with "
+               "at least 100 of them.",
+          solution="""heavily_padded_reviews = int(((x_test_sample == 0).sum(axis=1) >= 100).sum())""",
+          explanation="Those reviews are at most 100 words long, so the unmasked LSTM spends at least half of its "
+                      "steps on padding before it reads a word.")
+def _padded(answer, *, x_test_sample):
+    import numpy as np
+
+    truth = int(((np.asarray(x_test_sample) == 0).sum(axis=1) >= 100).sum())
+    value = as_number(answer, "a whole number")
+    if value != truth:
+        if value == len(x_test_sample) - truth:
+            raise NotYet("That is the rows with fewer than 100 zeros.")
+        raise NotYet("Count rows, not zeros: one count per row with at least 100 zeros.")
