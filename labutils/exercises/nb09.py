@@ -1,0 +1,66 @@
+"""Checkers for notebook 09's exercises."""
+
+from __future__ import annotations
+
+import math
+
+from . import NotYet, as_number, exercise
+
+
+@exercise("09-1", answer_name="best_lstm_multiply_adds_per_step",
+          hint="One direction: 4 gate blocks, each a units x (inputs + units) matrix times a vector. Then two "
+               "directions.",
+          solution="""best_lstm_multiply_adds_per_step = 2 * lstm_multiply_adds_per_step(BEST_LSTM_UNITS, BEST_CONV_FILTERS)""",
+          explanation="2 x 4 x 64 x (128 + 64) = 98,304, three quarters of the practical's 131,072 per step; the "
+                      "recipe is cheaper mainly because the pooling halves the steps and length batching drops most "
+                      "of the padding, not because each step is smaller.")
+def _best_step(answer, *, units, inputs):
+    value = as_number(answer, "a whole number")
+    truth = 2 * 4 * units * (inputs + units)
+    if value != truth:
+        if value == truth // 2:
+            raise NotYet("That is one direction: a bidirectional layer runs two LSTMs.")
+        raise NotYet("Each direction's four gate blocks read the step's inputs and the previous hidden state.")
+
+
+@exercise("09-2", answer_name="fast_third_epoch_learning_rate",
+          hint="The schedule is FAST_LEARNING_RATE * 0.5 ** epoch, and Keras counts epochs from 0.",
+          solution="""fast_third_epoch_learning_rate = FAST_LEARNING_RATE * 0.5 ** 2""",
+          explanation="0.002 halved twice: 0.0005. The third epoch takes steps a quarter the size of the first.")
+def _third_rate(answer, *, base_rate):
+    value = as_number(answer)
+    truth = base_rate * 0.5 ** 2
+    if not math.isclose(value, truth, rel_tol=1e-6):
+        if math.isclose(value, base_rate * 0.5 ** 3, rel_tol=1e-6):
+            raise NotYet("Keras numbers the epochs from 0: the third epoch is epoch 2.")
+        raise NotYet("Start from FAST_LEARNING_RATE and halve it once per finished epoch.")
+
+
+@exercise("09-3", answer_name="test_reviews_cut",
+          hint="Count the test reviews whose list of word ids is longer than BEST_MAXLEN (before any padding).",
+          solution="""test_reviews_cut = sum(len(review) > BEST_MAXLEN for review in x_test)""",
+          explanation="A small share of the test set: the 800-word limit keeps nearly every review whole, which is "
+                      "why the recipe could afford it only once padding was cut by batching reviews of similar "
+                      "length.")
+def _cut(answer, *, x_test, maxlen):
+    value = as_number(answer, "a whole number")
+    truth = sum(len(review) > maxlen for review in x_test)
+    if value != truth:
+        if value == len(x_test) - truth:
+            raise NotYet("That is the reviews kept whole; count those that are cut.")
+        raise NotYet("Use the unpadded x_test (lists of ids), not a padded array, and 'longer than', not 'at least'.")
+
+
+@exercise("09-4", answer_name="lstm_steps_for_800_words",
+          hint="padding='same' keeps the length through the convolution; pooling by 2 with padding='same' keeps "
+               "ceil(length / 2).",
+          solution="""lstm_steps_for_800_words = best_model.layers[2](best_model.layers[1](best_model.layers[0](np.zeros((1, 800))))).shape[1]""",
+          explanation="400: the convolution keeps 800 positions and the pooling halves them, so the LSTMs run half as "
+                      "many sequential steps as there are words. The sequential steps are what make an LSTM slow on a "
+                      "CPU, so halving them nearly halves the recurrent work.")
+def _steps(answer, *, words):
+    value = as_number(answer, "a whole number")
+    if value != math.ceil(words / 2):
+        if value == words:
+            raise NotYet("The convolution keeps the length, but the next layer does not.")
+        raise NotYet("Follow the length through Conv1D (padding='same') and then MaxPooling1D(pool_size=2).")
