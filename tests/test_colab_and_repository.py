@@ -15,10 +15,12 @@ from IPython.core.inputtransformer2 import TransformerManager
 from labutils.course import repository
 from labutils.course.manifest import cell_source
 
-# Colab's runtime as this lab targets it (Python 3.13, TensorFlow 2.20, Keras 3.13). The packages
-# labutils names must already be there at these versions or older, so pip installs nothing
+# Colab's runtime as Colab itself publishes it (googlecolab/backend-info, updated 2026-08-19): Python 3.13.
+# The packages labutils names must already be there at these versions or older, so pip installs nothing
 # but labutils. Update these when Colab moves.
-COLAB_RUNTIME = {"numpy": "2.0.2", "matplotlib": "3.10.0", "seaborn": "0.13.2", "scikit-learn": "1.6.1"}
+COLAB_PYTHON = "3.13"
+COLAB_RUNTIME = {"tensorflow": "2.20.0", "keras": "3.13.2", "numpy": "2.1.3", "matplotlib": "3.10.0",
+                 "seaborn": "0.13.2", "scikit-learn": "1.6.1", "ipykernel": "6.17.1"}
 # Colab pins these itself; pip upgrading them breaks or restarts the runtime.
 LEAVE_ALONE = {"tensorflow", "tensorflow-cpu", "keras", "numpy", "ipykernel", "ipython", "jupyter-client", "tornado",
                "pyzmq", "google-colab"}
@@ -128,3 +130,12 @@ def test_a_stale_or_broken_badge_is_reported(lab_copy):
 def test_a_bad_address_is_refused(bad):
     with pytest.raises(ValueError, match="not a GitHub repository"):
         repository.parse_repository(bad)
+
+
+def test_colabs_python_and_tensorflow_are_within_what_the_lab_declares():
+    """Colab's Python must satisfy requires-python, and its TensorFlow the lowest version the extras name."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    lowest_python = project["requires-python"].removeprefix(">=")
+    assert version_tuple(lowest_python) <= version_tuple(COLAB_PYTHON)
+    lowest_tensorflow = project["optional-dependencies"]["tensorflow"][0].split(">=")[1]
+    assert version_tuple(lowest_tensorflow) <= version_tuple(COLAB_RUNTIME["tensorflow"])
