@@ -114,3 +114,36 @@ def test_executed_copies_keep_their_figures_even_with_a_headless_backend_exporte
     runner.run(runner.lab_notebooks(folder), tmp_path / "out", "smoke", log=lambda line: None)
     outputs = nbformat.read(tmp_path / "out" / "01_plot.ipynb", as_version=4).cells[0].outputs
     assert any("image/png" in output.get("data", {}) for output in outputs)
+
+
+def test_a_long_cell_shows_each_epoch_and_a_heartbeat_while_it_is_quiet(tmp_path):
+    """What a person watching `make lab` sees while notebook 4's fit runs: Keras' epoch lines, and a sign of life."""
+    notebook = write_notebook(
+        tmp_path / "04_training.ipynb",
+        "import sys, time\n"
+        "for epoch in (1, 2):\n"
+        "    print(f'Epoch {epoch}/2', flush=True)\n"
+        "    for step in (1, 5, 10):\n"
+        "        print(f'{step}/10 - 1s - 9ms/step - accuracy: 0.{epoch}000 - loss: 0.7', end='\\r', flush=True)\n"
+        "    print(flush=True)\n"
+        "    time.sleep(1.5)\n"
+        "print('a line the notebook keeps to itself')",
+    )
+    lines = []
+    runner.execute_notebook(notebook, tmp_path / "out.ipynb", log=lines.append, heartbeat=0.5)
+    shown = [line.strip() for line in lines]
+    assert "04_training cell 1/1: Epoch 1/2: 10/10 - 1s - 9ms/step - accuracy: 0.1000 - loss: 0.7" in shown
+    assert "04_training cell 1/1: Epoch 2/2: 10/10 - 1s - 9ms/step - accuracy: 0.2000 - loss: 0.7" in shown
+    assert not any("5/10" in line or "keeps to itself" in line for line in shown), "only each epoch's last line"
+    assert any(line.startswith("04_training cell 1/1: still running (") for line in shown)
+    executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    assert "keeps to itself" in "".join(output.get("text", "") for output in executed.cells[0].outputs)
+
+
+def test_progress_passes_partial_lines_on_once_they_are_complete():
+    lines = []
+    progress = runner.CellProgress(lines.append, every=0)
+    progress.start_cell("nb cell 3/9")
+    for piece in ["Epo", "ch 3/5\n313/313 - 69s - 219ms/step - accura", "cy: 0.8656 - loss: 0.3266\n"]:
+        progress.feed(piece)
+    assert lines == ["    nb cell 3/9: Epoch 3/5: 313/313 - 69s - 219ms/step - accuracy: 0.8656 - loss: 0.3266"]

@@ -1,7 +1,9 @@
 """Run the lab's notebooks headless: ``python -m labutils run`` (the command behind ``make lab``).
 
 Executes each notebook top to bottom in a fresh kernel (as Restart & Run All
-does), prints progress per notebook and cell, stops at the first failing cell
+does), prints progress per notebook and cell (and, while a long cell runs, each
+training epoch's line as Keras prints it, or a heartbeat with the elapsed time
+when a cell prints nothing for a while), stops at the first failing cell
 naming the notebook, the cell and the error, writes the executed copies, and
 writes ``results.json`` with the run's figures.
 """
@@ -13,11 +15,13 @@ import os
 import platform
 import resource
 import sys
+import threading
 import time
 from importlib import metadata
 from pathlib import Path
 
 from ..artifacts import read_results_file
+from ..evidence import KERAS_EPOCH, KERAS_STEPS
 from ..profiles import PROFILE_VARIABLE
 from . import catalogue
 
@@ -73,13 +77,79 @@ def peak_memory_mib(children: bool = True) -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024  # macOS reports bytes, Linux KiB
 
 
+HEARTBEAT_SECONDS = 60.0  # a cell silent for this long gets a "still running" line
+
+
+class CellProgress:
+    """What the console shows while a cell runs: Keras' epoch lines as they come, and a heartbeat when it is quiet.
+
+    Keras prints ``Epoch 2/5`` and, with ``verbose=2``, one line per epoch with its time, loss and accuracy; those
+    are passed on (prefixed with the notebook and cell). Anything else a cell prints stays in the notebook. When a
+    cell has shown nothing for ``every`` seconds, a line says it is still running and for how long, so a long
+    ``fit`` cannot be mistaken for a hung run.
+    """
+
+    def __init__(self, log, every: float = HEARTBEAT_SECONDS):
+        self.log, self.every = log, every
+        self.label, self.started, self.last_shown = "", 0.0, 0.0
+        self._pending, self._epoch = "", ""
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start_cell(self, label: str) -> None:
+        with self._lock:
+            self.label, self._pending, self._epoch = label, "", ""
+            self.started = self.last_shown = time.monotonic()
+        if self._thread is None and self.every > 0:
+            self._thread = threading.Thread(target=self._beat, daemon=True)
+            self._thread.start()
+
+    def end_cell(self) -> None:
+        with self._lock:
+            self.label = ""
+
+    def close(self) -> None:
+        self._stop.set()
+
+    def feed(self, text: str) -> None:
+        """Text a cell printed on stdout (possibly partial lines, possibly with progress-bar carriage returns)."""
+        with self._lock:
+            self._pending += text
+            *lines, self._pending = self._pending.replace("\r", "\n").split("\n")
+            for line in lines:
+                self._show(line.strip())
+
+    def _show(self, line: str) -> None:
+        if KERAS_EPOCH.fullmatch(line):
+            self._epoch = line
+        elif KERAS_STEPS.match(line):
+            done, total, _ = KERAS_STEPS.match(line).groups()
+            if done == total:  # the epoch's (or evaluate's) final line, not a progress bar's every update
+                self.log(f"    {self.label}: {self._epoch + ': ' if self._epoch else ''}{line}")
+                self._epoch = ""
+                self.last_shown = time.monotonic()
+
+    def _beat(self) -> None:
+        while not self._stop.wait(min(self.every, 5.0)):
+            with self._lock:
+                now = time.monotonic()
+                if self.label and now - self.last_shown >= self.every:
+                    self.log(f"    {self.label}: still running ({_minutes(now - self.started)} so far)")
+                    self.last_shown = now
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
+
+
 class NotebookFailed(Exception):
     def __init__(self, notebook: Path, cell_number: int, error: str):
         super().__init__(f"{notebook.name}, code cell {cell_number}: {error}")
         self.notebook, self.cell_number, self.error = notebook, cell_number, error
 
 
-def execute_notebook(path: Path, output_path: Path, log=print) -> float:
+def execute_notebook(path: Path, output_path: Path, log=print, heartbeat: float = HEARTBEAT_SECONDS) -> float:
     """Execute one notebook into ``output_path``; returns its wall time in seconds."""
     try:
         import nbformat
@@ -92,13 +162,24 @@ def execute_notebook(path: Path, output_path: Path, log=print) -> float:
     code_cells = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
     started = time.perf_counter()
     cell_started = [started]
+    progress = CellProgress(log, heartbeat)
+
+    class StreamingClient(NotebookClient):
+        def output(self, outs, msg, display_id, cell_index):
+            content = msg.get("content", {})
+            if msg.get("msg_type") == "stream" and content.get("name") == "stdout":
+                progress.feed(str(content.get("text", "")))
+            return super().output(outs, msg, display_id, cell_index)
 
     def on_cell_start(cell, cell_index, **_):
         cell_started[0] = time.perf_counter()
+        if cell.cell_type == "code":
+            progress.start_cell(f"{path.stem} cell {code_cells.index(cell_index) + 1}/{len(code_cells)}")
 
     def on_cell_executed(cell, cell_index, **_):
         if cell.cell_type != "code":
             return
+        progress.end_cell()
         now = time.perf_counter()
         number = code_cells.index(cell_index) + 1
         log(
@@ -106,7 +187,7 @@ def execute_notebook(path: Path, output_path: Path, log=print) -> float:
             f"(notebook {now - started:.0f} s)",
         )
 
-    client = NotebookClient(
+    client = StreamingClient(
         notebook,
         timeout=None,
         kernel_name="python3",
@@ -125,6 +206,8 @@ def execute_notebook(path: Path, output_path: Path, log=print) -> float:
         summary = f"{getattr(error, 'ename', 'Error')}: {getattr(error, 'evalue', str(error))}".strip()
         nbformat.write(notebook, output_path)
         raise NotebookFailed(path, number, summary) from None
+    finally:
+        progress.close()
     nbformat.write(notebook, output_path)
     return time.perf_counter() - started
 
