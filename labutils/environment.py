@@ -11,7 +11,9 @@ import datetime as _dt
 import json
 import os
 import platform
+import re
 import sys
+import tempfile
 import uuid
 import warnings
 
@@ -39,6 +41,53 @@ def quiet_tensorflow_logs() -> None:
     """Silence TensorFlow's C++ info and warning lines (must run before it is imported)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     warnings.filterwarnings("ignore", message=".*input_length.*")  # the practical's Keras 2 argument
+
+
+# Lines TensorFlow's C++ side writes while it loads, which alarm (red text in a hand-in) but ask nothing of the
+# student: the logger's start-up notice, oneDNN's notice, and the CUDA probe of a machine without a GPU. They are
+# written before any Python setting applies, so TF_CPP_MIN_LOG_LEVEL cannot stop them. Anything else is kept.
+ALARMING_NOISE = re.compile("|".join([
+    r"All log messages before absl::InitializeLog\(\) is called are written to STDERR",
+    r"oneDNN custom operations are on",
+    r"Could not find cuda drivers on your machine",
+    r"(?i:failed call to cuInit)",
+    r"Unable to register cu(DNN|FFT|BLAS) factory",
+    r"computation placer already registered",
+    r"This TensorFlow binary is optimized to use available CPU instructions",
+    r"To enable the following instructions: .*rebuild TensorFlow",
+    r"TF-TRT Warning: Could not find TensorRT",
+    r"Kernel is running over TCP without encryption",  # ipykernel, once per kernel (the runner's console)
+]))
+
+
+def without_noise(text: str) -> str:
+    """``text`` without the lines :data:`ALARMING_NOISE` matches."""
+    return "".join(line for line in text.splitlines(keepends=True) if not ALARMING_NOISE.search(line))
+
+
+def import_tensorflow_quietly() -> None:
+    """Import TensorFlow with its load-time C++ lines filtered: the alarming-but-harmless ones are dropped, the rest
+    (a real error) is written to stderr as usual. Does nothing if TensorFlow is already imported."""
+    if "tensorflow" in sys.modules:
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real file descriptor 2 (some embedded consoles)
+        import tensorflow  # noqa: F401
+        return
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            import tensorflow  # noqa: F401
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            captured.seek(0)
+            kept = without_noise(captured.read().decode("utf-8", "replace"))
+            if kept:
+                sys.stderr.write(kept)
+                sys.stderr.flush()
 
 
 def gpu_names() -> list[str]:
@@ -70,6 +119,7 @@ def setup(seed: int = SEED) -> dict:
     """
     global _current_run_id
     quiet_tensorflow_logs()
+    import_tensorflow_quietly()
     import keras
 
     from .data import install_data_hook

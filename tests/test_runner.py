@@ -147,3 +147,26 @@ def test_progress_passes_partial_lines_on_once_they_are_complete():
     for piece in ["Epo", "ch 3/5\n313/313 - 69s - 219ms/step - accura", "cy: 0.8656 - loss: 0.3266\n"]:
         progress.feed(piece)
     assert lines == ["    nb cell 3/9: Epoch 3/5: 313/313 - 69s - 219ms/step - accuracy: 0.8656 - loss: 0.3266"]
+
+
+def test_only_the_alarming_but_harmless_lines_are_dropped():
+    from labutils.environment import without_noise
+
+    noise = ("WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n"
+             "I0000 00:00:1795636543.275279   16519 port.cc:153] oneDNN custom operations are on. You may see ...\n"
+             "E0000 00:00:17.1 cuda_executor.cc:1228] INTERNAL: CUDA error: Failed call to cuInit: UNKNOWN ERROR (303)\n"
+             "W0000 cuda_dnn.cc:8579] Unable to register cuDNN factory: Attempting to register factory for plugin\n"
+             "[IPKernelApp] WARNING | Kernel is running over TCP without encryption. All communication ...\n")
+    real = "E0000 00:00:17.2 some_op.cc:12] OOM when allocating tensor with shape[64,200,512]\nTraceback (most recent call last):\n"
+    assert without_noise(noise + real) == real
+
+
+def test_executed_notebooks_carry_no_tensorflow_start_up_noise(smoke_run):
+    """A teacher opening a hand-in sees no red start-up lines: setup() imports TensorFlow with them filtered."""
+    from labutils.environment import ALARMING_NOISE
+
+    for path in sorted(smoke_run.executed.glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                if output.get("name") == "stderr":
+                    assert not ALARMING_NOISE.search(output["text"]), f"{path.name}: {output['text'][:200]}"

@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ..artifacts import read_results_file
+from ..environment import without_noise
 from ..evidence import KERAS_EPOCH, KERAS_STEPS
 from ..profiles import PROFILE_VARIABLE
 from . import catalogue
@@ -139,6 +140,31 @@ class CellProgress:
                     self.last_shown = now
 
 
+class FilteredStderr:
+    """A pipe for the kernel's stderr: its lines reach this console, except the ones that only alarm
+    (:data:`labutils.environment.ALARMING_NOISE`: ipykernel's TCP notice, TensorFlow's CUDA probe, ...)."""
+
+    def __init__(self):
+        self.read_end, self.write_end = os.pipe()
+        self._thread = threading.Thread(target=self._forward, daemon=True)
+        self._thread.start()
+
+    def _forward(self) -> None:
+        with os.fdopen(self.read_end, "r", encoding="utf-8", errors="replace") as pipe:
+            for line in pipe:
+                kept = without_noise(line)
+                if kept:
+                    sys.stderr.write(kept)
+                    sys.stderr.flush()
+
+    def close(self) -> None:
+        """Once the kernel has exited: close this side and let the last lines through."""
+        if self.write_end is not None:
+            os.close(self.write_end)
+            self.write_end = None
+        self._thread.join(timeout=5)
+
+
 def _minutes(seconds: float) -> str:
     return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
 
@@ -195,8 +221,9 @@ def execute_notebook(path: Path, output_path: Path, log=print, heartbeat: float 
         on_cell_start=on_cell_start,
         on_cell_executed=on_cell_executed,
     )
+    kernel_stderr = FilteredStderr()
     try:
-        client.execute()
+        client.execute(stderr=kernel_stderr.write_end)
     except CellExecutionError as error:
         failing = next(
             (i for i in code_cells if any(o.get("output_type") == "error" for o in notebook.cells[i].get("outputs", []))),
@@ -208,6 +235,7 @@ def execute_notebook(path: Path, output_path: Path, log=print, heartbeat: float 
         raise NotebookFailed(path, number, summary) from None
     finally:
         progress.close()
+        kernel_stderr.close()
     nbformat.write(notebook, output_path)
     return time.perf_counter() - started
 
