@@ -20,12 +20,11 @@ import os
 import uuid
 from pathlib import Path
 
-from .environment import current_run_id
+from .environment import ARTIFACTS_VARIABLE, current_run_id
 from .errors import ResultsError
 from .paths import checkout_root, resolve_user_path
 from .profiles import current_profile
 
-ARTIFACTS_VARIABLE = "LABUTILS_ARTIFACTS_DIR"
 MODEL_FILE = "lstm_imdb.keras"
 HISTORY_FILE = "history.json"
 RESULTS_FILE = "results.json"

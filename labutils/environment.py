@@ -24,6 +24,16 @@ SEED = 42
 GPU_HINT_COLAB = ("On Colab you can choose Runtime > Change runtime type > T4 GPU and run the notebook again "
                   "(how much faster this lab runs there is not measured yet).")
 
+# Colab, opt-in: keep notebook 4's model in the student's Google Drive, because each Colab notebook has a runtime
+# of its own and files written by one are gone in the next.
+DRIVE_MOUNT = "/content/drive"
+DRIVE_ARTIFACTS = "MyDrive/lstm-imdb-lab/artifacts"
+ARTIFACTS_VARIABLE = "LABUTILS_ARTIFACTS_DIR"  # also read by labutils.artifacts
+RETRAIN_NOTE = ("On Colab each notebook runs in a runtime of its own, so notebook 4's model is not here unless it "
+                "was kept in Google Drive: notebooks 5 to 7 then train it again first (as long as notebook 4 takes; "
+                "on a CPU runtime that is the longest wait of the lab). To keep it, set KEEP_ON_DRIVE = True in the "
+                "setup cell of notebooks 4 to 7.")
+
 _current_run_id: str | None = None  # the run_id of this kernel's last setup()
 
 
@@ -109,12 +119,38 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def setup(seed: int = SEED) -> dict:
+def keep_artifacts_on_drive(wanted: bool) -> str:
+    """Where this notebook keeps the trained model, in one line; on Colab with ``wanted``, in Google Drive.
+
+    Mounting asks the student's permission in the browser; if it is refused or fails, the notebook goes on with
+    the runtime's own disk and the line says so (nothing is lost but the model's survival to the next notebook).
+    """
+    if not is_colab():
+        return ("KEEP_ON_DRIVE only matters on Colab; here the trained model is kept in the lab's artifacts folder."
+                if wanted else "")
+    if not wanted:
+        return RETRAIN_NOTE
+    folder = os.path.join(DRIVE_MOUNT, DRIVE_ARTIFACTS)
+    try:
+        from google.colab import drive
+
+        drive.mount(DRIVE_MOUNT)
+        os.makedirs(folder, exist_ok=True)
+    except Exception as error:  # noqa: BLE001 - refused permission, quota, a changed Colab API: all end the same way
+        return (f"Google Drive could not be used ({type(error).__name__}: {str(error)[:120]}): the model stays in this "
+                "runtime only, and notebooks 5 to 7 will train it again. Run this cell again to retry.")
+    os.environ[ARTIFACTS_VARIABLE] = folder
+    return f"Trained models are kept in your Google Drive: {folder} (notebooks 4 to 7 share it)."
+
+
+def setup(seed: int = SEED, keep_on_drive: bool = False) -> dict:
     """Prepare the notebook and print one banner; returns the run record.
 
     * quiets TensorFlow's logs, sets every random seed (Python, NumPy, TF);
     * routes the IMDb loader to a verified local copy when
       ``$LABUTILS_DATA_DIR`` is set (see :mod:`labutils.data`);
+    * on Colab with ``keep_on_drive``, mounts Google Drive and keeps the trained model there, so that the next
+      notebook (a new runtime) finds it; on Colab without it, says that notebooks 5 to 7 will train again;
     * prints where it runs, the library versions, the run profile and the GPU.
     """
     global _current_run_id
@@ -126,6 +162,7 @@ def setup(seed: int = SEED) -> dict:
 
     keras.utils.set_random_seed(seed)
     data_source = install_data_hook()
+    storage = keep_artifacts_on_drive(keep_on_drive)
     profile = current_profile()
     gpus = gpu_names()
     _current_run_id = uuid.uuid4().hex
@@ -136,6 +173,8 @@ def setup(seed: int = SEED) -> dict:
         "profile": profile.name,
         "seed": seed,
         "gpu": gpus,
+        "artifacts": "google-drive" if os.environ.get(ARTIFACTS_VARIABLE, "").startswith(DRIVE_MOUNT) and is_colab()
+                     else "runtime",
         "versions": library_versions(),
     }
     versions = record["versions"]
@@ -147,6 +186,8 @@ def setup(seed: int = SEED) -> dict:
     print(RUN_PROFILE_BANNER.format(name=profile.name, description=profile.description))
     print(f"Random seed: {seed}")
     print(data_source)
+    if storage:
+        print(storage)
     if gpus:
         print(f"GPU: {', '.join(gpus)}")
     else:

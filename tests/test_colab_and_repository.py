@@ -1,17 +1,21 @@
 """Colab, simulated: what the setup cell would install there; and the repository address in one place."""
 
 import json
+import os
 import shlex
 import shutil
 import sys
 import tomllib
 import types
 from importlib import metadata
+from pathlib import Path
 
 import pytest
 from helpers import NOTEBOOKS, ROOT
 from IPython.core.inputtransformer2 import TransformerManager
 
+from labutils import artifacts, setup
+from labutils.artifacts import ARTIFACTS_VARIABLE
 from labutils.course import repository
 from labutils.course.manifest import cell_source
 
@@ -41,7 +45,7 @@ class FakeShell:
 
 def setup_cell(path):
     notebook = json.loads(path.read_text())
-    return next(cell_source(c) for c in notebook["cells"] if c["cell_type"] == "code" and "setup()" in cell_source(c))
+    return next(cell_source(c) for c in notebook["cells"] if c["cell_type"] == "code" and "run_record = setup(" in cell_source(c))
 
 
 def run_setup_cell(source, monkeypatch, on_colab):
@@ -139,3 +143,81 @@ def test_colabs_python_and_tensorflow_are_within_what_the_lab_declares():
     assert version_tuple(lowest_python) <= version_tuple(COLAB_PYTHON)
     lowest_tensorflow = project["optional-dependencies"]["tensorflow"][0].split(">=")[1]
     assert version_tuple(lowest_tensorflow) <= version_tuple(COLAB_RUNTIME["tensorflow"])
+
+
+class FakeDrive:
+    """google.colab.drive as a test sees it: ``mount`` makes the mount point's MyDrive folder, or is refused."""
+
+    def __init__(self, refuse=False):
+        self.refuse, self.mounted = refuse, []
+
+    def mount(self, mountpoint, **_):
+        if self.refuse:
+            raise ValueError("mount failed: permission was not granted")
+        self.mounted.append(mountpoint)
+        (Path(mountpoint) / "MyDrive").mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture
+def colab_runtime(monkeypatch, tmp_path):
+    """A simulated Colab runtime: fake google.colab and google.colab.drive, Drive mounted under tmp_path."""
+    from labutils import environment
+
+    def start(drive):
+        module = types.ModuleType("google.colab.drive")
+        module.mount = drive.mount
+        colab = types.ModuleType("google.colab")
+        colab.drive = module
+        monkeypatch.setitem(sys.modules, "google.colab", colab)
+        monkeypatch.setitem(sys.modules, "google.colab.drive", module)
+        monkeypatch.setattr(environment, "DRIVE_MOUNT", str(tmp_path / "content" / "drive"))
+        monkeypatch.setenv(ARTIFACTS_VARIABLE, "unset-by-the-new-runtime")
+        monkeypatch.delenv(ARTIFACTS_VARIABLE)  # a new runtime: nothing set, restored after the test
+        monkeypatch.setattr(artifacts, "_model", None)
+        monkeypatch.setattr(artifacts, "_model_folder", None)
+        return drive
+
+    return start
+
+
+def tiny_model():
+    import keras
+
+    return keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+
+
+def test_on_colab_with_drive_notebook_5_finds_the_model_notebook_4_kept(colab_runtime, tmp_path, capsys):
+    drive = colab_runtime(FakeDrive())
+    record = setup(keep_on_drive=True)  # notebook 4's setup cell
+    folder = artifacts.save_trained_model(tiny_model(), {"loss": [0.5]}, [1.0])
+    out = capsys.readouterr().out
+    assert record["artifacts"] == "google-drive" and drive.mounted == [str(tmp_path / "content" / "drive")]
+    assert folder.is_relative_to(tmp_path / "content" / "drive" / "MyDrive") and "kept in your Google Drive" in out
+
+    colab_runtime(FakeDrive())  # notebook 5: a new runtime, Drive mounted again
+    setup(keep_on_drive=True)
+    loaded = artifacts.load_trained_model()
+    assert loaded is not None and loaded[1] == {"loss": [0.5]}
+    assert "Loaded the model trained in notebook 4" in capsys.readouterr().out
+
+
+def test_on_colab_without_drive_the_notebook_says_it_will_train_again(colab_runtime, capsys):
+    colab_runtime(FakeDrive())
+    record = setup()
+    out = capsys.readouterr().out
+    assert record["artifacts"] == "runtime" and ARTIFACTS_VARIABLE not in os.environ
+    assert "train it again first" in out and "KEEP_ON_DRIVE = True" in out
+
+
+def test_a_refused_drive_is_one_line_and_the_notebook_goes_on(colab_runtime, capsys):
+    drive = colab_runtime(FakeDrive(refuse=True))
+    record = setup(keep_on_drive=True)
+    out = capsys.readouterr().out
+    assert record["artifacts"] == "runtime" and drive.mounted == [] and ARTIFACTS_VARIABLE not in os.environ
+    assert "Google Drive could not be used (ValueError: mount failed" in out and "Traceback" not in out
+
+
+def test_locally_keep_on_drive_changes_nothing_and_says_so(monkeypatch, capsys):
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    record = setup(keep_on_drive=True)
+    assert record["artifacts"] == "runtime" and "only matters on Colab" in capsys.readouterr().out
