@@ -4,6 +4,8 @@
 #                                recorded timings in benchmarks/RESULTS.md)
 #   make test   install the test tools, run the unit tests and every notebook (smoke profile)
 #   make grade SUBMISSIONS=folder   grade students' executed notebooks (writes grades.csv and grades.json)
+#   make compat STACK=colab   the tests, notebooks included (smoke), in a throwaway environment with Colab's library
+#                             versions (STACK=lowest: the lowest versions the lab admits; STACK=latest)
 # Variables: PYTHON=python3.12, VENV=path, PROFILE=smoke, TEST_REQUIREMENTS=requirements-ci.txt, HTML=1
 
 PYTHON ?= python3
@@ -12,10 +14,11 @@ PROFILE ?= full
 REQUIREMENTS ?= requirements.txt
 SUBMISSIONS ?= submissions
 NOTEBOOKS ?= 1 2 3 4 5 6
+STACK ?= colab
 TEST_REQUIREMENTS ?= requirements-dev.txt
 BIN := $(VENV)/bin
 
-.PHONY: lab test jupyter grade clean
+.PHONY: lab test jupyter grade compat clean
 
 lab: $(VENV)/.installed-$(basename $(REQUIREMENTS))
 	$(BIN)/python -m labutils run $(NOTEBOOKS) --profile $(PROFILE) --out executed $(if $(HTML),--html)
@@ -25,6 +28,9 @@ test: $(VENV)/.installed-$(basename $(TEST_REQUIREMENTS))
 
 grade: $(VENV)/.installed-$(basename $(REQUIREMENTS))
 	$(BIN)/python -P -m labutils grade $(SUBMISSIONS) --csv grades.csv --json grades.json
+
+compat:
+	$(PYTHON) benchmarks/compat.py $(STACK)
 
 jupyter: $(VENV)/.installed-$(basename $(REQUIREMENTS))
 	$(BIN)/jupyter lab notebooks/

@@ -1,5 +1,6 @@
 """Colab, simulated: what the setup cell would install there; and the repository address in one place."""
 
+import importlib.util
 import json
 import os
 import shlex
@@ -19,12 +20,22 @@ from labutils.artifacts import ARTIFACTS_VARIABLE
 from labutils.course import repository
 from labutils.course.manifest import cell_source
 
-# Colab's runtime as Colab itself publishes it (googlecolab/backend-info, updated 2026-08-19): Python 3.13.
-# The packages labutils names must already be there at these versions or older, so pip installs nothing
-# but labutils. Update these when Colab moves.
-COLAB_PYTHON = "3.13"
-COLAB_RUNTIME = {"tensorflow": "2.20.0", "keras": "3.13.2", "numpy": "2.1.3", "matplotlib": "3.10.0",
-                 "seaborn": "0.13.2", "scikit-learn": "1.6.1", "ipykernel": "6.17.1"}
+
+
+def _compat_stacks():
+    """The named stacks of benchmarks/compat.py; its "colab" stack is Colab's runtime as Colab publishes it
+    (googlecolab/backend-info, updated 2026-08-19). Update it there when Colab moves."""
+    spec = importlib.util.spec_from_file_location("compat", ROOT / "benchmarks" / "compat.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.STACKS
+
+
+# The packages labutils names must already be on Colab at these versions or older, so pip installs nothing there
+# but labutils (Colab runs the GPU build, "tensorflow", at the version the stack gives "tensorflow-cpu").
+COLAB_PYTHON = _compat_stacks()["colab"]["python"]
+COLAB_RUNTIME = {name.replace("tensorflow-cpu", "tensorflow"): version
+                 for name, version in _compat_stacks()["colab"]["pins"].items()}
 # Colab pins these itself; pip upgrading them breaks or restarts the runtime.
 LEAVE_ALONE = {"tensorflow", "tensorflow-cpu", "keras", "numpy", "ipykernel", "ipython", "jupyter-client", "tornado",
                "pyzmq", "google-colab"}
@@ -221,3 +232,14 @@ def test_locally_keep_on_drive_changes_nothing_and_says_so(monkeypatch, capsys):
     monkeypatch.delitem(sys.modules, "google.colab", raising=False)
     record = setup(keep_on_drive=True)
     assert record["artifacts"] == "runtime" and "only matters on Colab" in capsys.readouterr().out
+
+
+def test_the_lowest_stack_is_what_the_lab_declares():
+    """benchmarks/compat.py's "lowest" stack tries exactly the lower bounds pyproject.toml and the requirements name."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    lowest = _compat_stacks()["lowest"]["pins"]
+    for requirement in project["dependencies"] + project["optional-dependencies"]["tensorflow-cpu"]:
+        name, _, minimum = requirement.partition(">=")
+        pinned, bound = version_tuple(lowest[name.strip()]), version_tuple(minimum.strip())
+        assert pinned >= bound and pinned[:2] == bound[:2], f"{requirement}: the lowest stack pins {pinned}"
+    assert _compat_stacks()["lowest"]["python"] == project["requires-python"].removeprefix(">=")

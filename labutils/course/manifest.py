@@ -48,8 +48,21 @@ def cell_source(cell: dict) -> str:
     return text_of(cell.get("source", ""))
 
 
+# Switches a student may set in a lesson cell without changing the lesson: the line ``NAME = value`` with one of
+# the listed values hashes the same whatever the value.
+STUDENT_SWITCHES = {"KEEP_ON_DRIVE": ("True", "False")}
+
+
+def _switch_neutral(line: str) -> str:
+    name, equals, value = line.partition("=")
+    if equals and name.strip() in STUDENT_SWITCHES and not line[:1].isspace() \
+            and value.strip() in STUDENT_SWITCHES[name.strip()]:
+        return f"{name.strip()} = <switch>"
+    return line
+
+
 def canonical_code(source: str) -> str:
-    """The cell's code without comments, trailing spaces and blank lines.
+    """The cell's code without comments, trailing spaces and blank lines, student switches set to one value.
 
     Only comment tokens are taken out, at their positions in the text, so the
     result is the same whichever Python version tokenizes it (3.12 splits
@@ -64,7 +77,7 @@ def canonical_code(source: str) -> str:
     except (tokenize.TokenError, SyntaxError):
         # not Python a tokenizer can finish (an unclosed string, say): drop whole-line comments only
         lines = [line for line in lines if not line.lstrip().startswith("#")]
-    return "\n".join(line.rstrip() for line in lines if line.strip())
+    return "\n".join(_switch_neutral(line.rstrip()) for line in lines if line.strip())
 
 
 def fingerprint(source: str) -> str:
