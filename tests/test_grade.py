@@ -110,6 +110,25 @@ def test_a_smoke_run_is_graded_as_a_check_not_a_result(smoke_hand_in):
     assert all(sub.status == "PASS" for sub in accepted.values()), {k: reasons(s) for k, s in accepted.items()}
 
 
+def test_the_colab_drive_switch_may_be_set_either_way(smoke_hand_in, tmp_path):
+    """KEEP_ON_DRIVE in the setup cell is the student's to set; anything else there is still the lesson's."""
+    folder = tmp_path / "switch"
+    shutil.copytree(smoke_hand_in, folder)
+    settings = {"profile": "smoke", "min_accuracy": 0.0, "required": smoke_run_ids()}
+
+    def switch(value):
+        def change(nb):
+            cell = code_cell(nb, "KEEP_ON_DRIVE = False")
+            set_source(cell, cell_source(cell).replace("KEEP_ON_DRIVE = False", f"KEEP_ON_DRIVE = {value}"))
+        return change
+
+    tamper(folder, NB4, switch("True"))
+    assert grade_folder(folder, **settings)[NB4].status == "PASS"
+    tamper(folder, NB4, lambda nb: set_source(code_cell(nb, "KEEP_ON_DRIVE = True"), cell_source(
+        code_cell(nb, "KEEP_ON_DRIVE = True")).replace("KEEP_ON_DRIVE = True", "KEEP_ON_DRIVE = True; EPOCHS = 1")))
+    assert "lesson cell changed" in reasons(grade_folder(folder, **settings)[NB4])
+
+
 # ---------------------------------------------------------------- tampered
 
 
