@@ -111,3 +111,19 @@ def test_bad_input_gets_one_clear_sentence(encoder, bad, message):
     with pytest.raises(ReviewTextError, match=message) as caught:
         encoder["encode_review"](bad)
     assert len(caught.value._render_traceback_()) == 1  # a notebook shows the message, not a traceback
+
+
+def test_notebook_7s_exercise_encodes_by_the_same_rules(dataset):
+    """Notebook 7 cannot import notebook 5's cells (on Colab each runs alone), so its exercise 1 writes the rules out
+    again; they must give the dataset's ids too."""
+    word_index, x_test, _, position_of_row, raw_reviews = dataset
+    notebook_7 = next(path for path in NOTEBOOKS if path.name.startswith("07_"))
+    cells = json.loads(notebook_7.read_text(encoding="utf-8"))["cells"]
+    source = next(cell_source(c) for c in cells if "def encode_like_notebook_5" in cell_source(c))
+    namespace = {"word_index": word_index, "NUM_WORDS": 10_000, "INDEX_FROM": 3}
+    definition = source[source.index("KERAS_DEFAULT_FILTERS"):source.index("MY_REVIEW =")]
+    exec(definition, namespace)
+    encode = namespace["encode_like_notebook_5"]
+    different = [review["file"] for review in raw_reviews
+                 if encode(review["text"]) != list(x_test[position_of_row[review["i"]]])]
+    assert different == [], f"{len(different)} of 500 reviews encode differently from the dataset"
