@@ -6,11 +6,14 @@
     make compat STACK=colab                # the same through make
 
 Each stack gets a throwaway virtual environment (under $TMPDIR, removed afterwards unless --keep), the exact
-versions installed with the lab itself (``-e .[lab,test]``), then the README's test command with
+versions installed with the lab itself (``-e .[test]`` and the lab extra's notebook runners; a library the stack
+pins, ipykernel say, at the stack's version even where the lab extra asks for more, as Colab has it), then the
+README's test command with
 ``LABUTILS_PROFILE=smoke``. One line per run is appended to ``benchmarks/results/compat.jsonl`` (stack, versions
 pip actually installed, Python, result, minutes, date); the README's matrix is written from those lines by hand.
 Python itself is the one this script runs under: a stack that names another Python says so in its line.
-Needs PyPI (or a mirror) for the install; the IMDb data comes from $LABUTILS_DATA_DIR as in CI.
+Needs PyPI (or a mirror) for the install, and Linux (tensorflow-cpu has no macOS wheels); the IMDb data comes from
+$LABUTILS_DATA_DIR, or as in .ci/run from ../shared/data beside the checkout.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +46,13 @@ STACKS = {
                                            "ipykernel": "6.25.0"}},
     "latest": {"python": "", "pins": {}},
 }
+
+
+def notebook_tools(pins: dict[str, str]) -> list[str]:
+    """The lab extra's requirements that the tests need (JupyterLab itself is not), minus what the stack pins."""
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["lab"]
+    name = lambda requirement: requirement.split(">")[0].split("=")[0].strip().lower()  # noqa: E731
+    return [requirement for requirement in extra if name(requirement) not in pins and name(requirement) != "jupyterlab"]
 
 
 def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
@@ -79,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         python = venv / "bin" / "python"
         run([str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
         pins = [f"{name}=={version}" for name, version in stack["pins"].items()] or ["tensorflow-cpu"]
-        installing = run([str(python), "-m", "pip", "install", "--quiet", *pins, "-e", f"{ROOT}[lab,test]"])
+        installing = run([str(python), "-m", "pip", "install", "--quiet", *pins, *notebook_tools(stack["pins"]),
+                          "-e", f"{ROOT}[test]"])
         if installing.returncode == 0:
             versions = installed(python)
             print("Installed:", ", ".join(f"{name} {version}" for name, version in versions.items()), flush=True)

@@ -13,7 +13,7 @@ import os
 import platform
 import re
 import sys
-import tempfile
+import threading
 import uuid
 import warnings
 
@@ -76,28 +76,37 @@ def without_noise(text: str) -> str:
 
 
 def import_tensorflow_quietly() -> None:
-    """Import TensorFlow with its load-time C++ lines filtered: the alarming-but-harmless ones are dropped, the rest
-    (a real error) is written to stderr as usual. Does nothing if TensorFlow is already imported."""
+    """Import TensorFlow with its load-time C++ lines filtered as they come: the alarming-but-harmless ones are
+    dropped, every other line (a real error, even one just before a crash) goes on to stderr at once.
+    Does nothing if TensorFlow is already imported; imports it plainly where file descriptor 2 cannot be redirected.
+    """
     if "tensorflow" in sys.modules:
         return
     try:
         sys.stderr.flush()
         saved = os.dup(2)
-    except (OSError, ValueError):  # no real file descriptor 2 (some embedded consoles)
+        read_end, write_end = os.pipe()
+    except (OSError, ValueError):  # no real file descriptor 2 (some embedded consoles), or out of descriptors
         import tensorflow  # noqa: F401
         return
-    with tempfile.TemporaryFile() as captured:
-        os.dup2(captured.fileno(), 2)
-        try:
-            import tensorflow  # noqa: F401
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-            captured.seek(0)
-            kept = without_noise(captured.read().decode("utf-8", "replace"))
-            if kept:
-                sys.stderr.write(kept)
-                sys.stderr.flush()
+
+    def forward() -> None:
+        with os.fdopen(read_end, "rb") as pipe:
+            for line in pipe:
+                kept = without_noise(line.decode("utf-8", "replace"))
+                if kept:
+                    os.write(saved, kept.encode("utf-8"))
+
+    forwarder = threading.Thread(target=forward, daemon=True)
+    forwarder.start()
+    os.dup2(write_end, 2)
+    os.close(write_end)
+    try:
+        import tensorflow  # noqa: F401
+    finally:
+        os.dup2(saved, 2)  # the pipe's last writer is gone: the forwarder reads to the end and stops
+        forwarder.join(timeout=10)
+        os.close(saved)
 
 
 def gpu_names() -> list[str]:
@@ -119,12 +128,16 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def keep_artifacts_on_drive(wanted: bool) -> str:
+def keep_artifacts_on_drive(wanted: bool | None) -> str:
     """Where this notebook keeps the trained model, in one line; on Colab with ``wanted``, in Google Drive.
+
+    ``None`` (a notebook without the switch: it neither saves nor loads notebook 4's model) says nothing.
 
     Mounting asks the student's permission in the browser; if it is refused or fails, the notebook goes on with
     the runtime's own disk and the line says so (nothing is lost but the model's survival to the next notebook).
     """
+    if wanted is None:
+        return ""
     if not is_colab():
         return ("KEEP_ON_DRIVE only matters on Colab; here the trained model is kept in the lab's artifacts folder."
                 if wanted else "")
@@ -143,14 +156,15 @@ def keep_artifacts_on_drive(wanted: bool) -> str:
     return f"Trained models are kept in your Google Drive: {folder} (notebooks 4 to 7 share it)."
 
 
-def setup(seed: int = SEED, keep_on_drive: bool = False) -> dict:
+def setup(seed: int = SEED, keep_on_drive: bool | None = None) -> dict:
     """Prepare the notebook and print one banner; returns the run record.
 
     * quiets TensorFlow's logs, sets every random seed (Python, NumPy, TF);
     * routes the IMDb loader to a verified local copy when
       ``$LABUTILS_DATA_DIR`` is set (see :mod:`labutils.data`);
-    * on Colab with ``keep_on_drive``, mounts Google Drive and keeps the trained model there, so that the next
-      notebook (a new runtime) finds it; on Colab without it, says that notebooks 5 to 7 will train again;
+    * on Colab with ``keep_on_drive=True``, mounts Google Drive and keeps the trained model there, so that the next
+      notebook (a new runtime) finds it; with ``False`` (notebooks 4 to 7's switch left off), says that notebooks 5
+      to 7 will train again; notebooks without the switch leave it out;
     * prints where it runs, the library versions, the run profile and the GPU.
     """
     global _current_run_id

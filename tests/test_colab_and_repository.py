@@ -214,10 +214,12 @@ def test_on_colab_with_drive_notebook_5_finds_the_model_notebook_4_kept(colab_ru
 
 def test_on_colab_without_drive_the_notebook_says_it_will_train_again(colab_runtime, capsys):
     colab_runtime(FakeDrive())
-    record = setup()
+    record = setup(keep_on_drive=False)  # notebooks 4 to 7 with the switch left off
     out = capsys.readouterr().out
     assert record["artifacts"] == "runtime" and ARTIFACTS_VARIABLE not in os.environ
     assert "train it again first" in out and "KEEP_ON_DRIVE = True" in out
+    setup()  # a notebook without the switch (1-3, 8, 9) uses no saved model and says nothing about it
+    assert "KEEP_ON_DRIVE" not in capsys.readouterr().out
 
 
 def test_a_refused_drive_is_one_line_and_the_notebook_goes_on(colab_runtime, capsys):

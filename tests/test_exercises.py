@@ -133,3 +133,43 @@ def test_the_grader_counts_correct_checks_as_information(smoke_hand_in, tmp_path
     unanswered.write_text(json.dumps(notebook), encoding="utf-8")
     again = grade.grade_paths([unanswered], grade.Settings(profile="smoke"))[0]
     assert (again.exercises_correct, again.exercises_total, again.status) == (0, 4, first.status)
+
+
+def graded_copy(smoke_hand_in, tmp_path, change):
+    """Notebook 1 of the smoke hand-in, changed by ``change`` (which edits the JSON), graded alone."""
+    path = next(smoke_hand_in.glob("01_*.ipynb"))
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    change(notebook["cells"])
+    copy = tmp_path / "copy" / path.name
+    copy.parent.mkdir(exist_ok=True)
+    copy.write_text(json.dumps(notebook), encoding="utf-8")
+    return grade.grade_paths([copy], grade.Settings(profile="smoke", min_accuracy=0.0))[0]
+
+
+def test_an_exercise_tag_exempts_nothing_between_the_lesson_cells(smoke_hand_in, tmp_path):
+    def insert_tagged_cell(cells):
+        lesson = [i for i, cell in enumerate(cells) if cell["cell_type"] == "code" and not exercise_id(cell)]
+        cells.insert(lesson[3], {"cell_type": "code", "execution_count": None, "outputs": [], "source": "EPOCHS = 1",
+                                 "metadata": {"labutils": {"exercise": "01-1"}}})
+        count = 0
+        for cell in cells:
+            if cell["cell_type"] == "code":
+                count += 1
+                cell["execution_count"] = count
+
+    sub = graded_copy(smoke_hand_in, tmp_path, insert_tagged_cell)
+    assert sub.status == "FAIL" and any("code inserted between the lesson's cells" in r for r in sub.reasons)
+
+
+def test_an_exercise_that_errs_is_a_note_not_a_failure(smoke_hand_in, tmp_path):
+    def break_exercise_2(cells):
+        exercise_cells = [cell for cell in cells if exercise_id(cell)]
+        exercise_cells[1]["outputs"] = [{"output_type": "error", "ename": "NameError", "evalue": "x", "traceback": []}]
+        for cell in exercise_cells[2:]:
+            cell["execution_count"], cell["outputs"] = None, []
+
+    sub = graded_copy(smoke_hand_in, tmp_path, break_exercise_2)
+    assert sub.status == "PASS", sub.reasons
+    assert any("exercise 01-2" in note and "NameError" in note for note in sub.notes)
+    assert any("exercise 01-3 did not run" in note for note in sub.notes)
+    assert (sub.exercises_correct, sub.exercises_total) == (1, 4)

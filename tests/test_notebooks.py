@@ -68,7 +68,9 @@ def test_skeleton(path):
 
     code = [source(cell) for cell in cells if cell["cell_type"] == "code"]
     assert all(field in code[0] for field in IDENTITY_FIELDS), "the first code cell is the identity cell"
-    assert "from labutils import setup" in code[1] and "setup()" in code[1], "the second code cell is the setup call"
+    assert "from labutils import setup" in code[1] and "run_record = setup(" in code[1], "the second code cell is the setup call"
+    # notebooks 4 to 7 share notebook 4's model, so on Colab they offer to keep it in Google Drive
+    assert ("KEEP_ON_DRIVE = False" in code[1] and "setup(keep_on_drive=KEEP_ON_DRIVE)" in code[1]) == (number in "04 05 06 07")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

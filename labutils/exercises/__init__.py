@@ -18,6 +18,7 @@ printed ``correct.`` in a hand-in (information for the teacher, never a reason t
 from __future__ import annotations
 
 import importlib
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -128,29 +129,31 @@ def show_solution(exercise_id: str) -> None:
 # Helpers for the checkers in nbNN.py.
 
 def as_number(answer, what: str = "a number") -> float:
-    """The answer as a float, or NotYet saying what kind of answer is expected."""
+    """The answer as a finite float (a one-element array, as model.predict returns for one review, counts as its
+    element), or NotYet saying what kind of answer is expected."""
+    if getattr(answer, "size", None) == 1 and hasattr(answer, "reshape"):
+        answer = answer.reshape(-1)[0]
     if isinstance(answer, bool):
         raise NotYet(f"Expected {what}, not True or False.")
     try:
-        return float(answer)
+        value = float(answer)
     except (TypeError, ValueError):
         raise NotYet(f"Expected {what}, got {type(answer).__name__} {str(answer)[:40]!r}.") from None
+    if not math.isfinite(value):
+        raise NotYet(f"Expected {what}, got {value}: check the computation for a division by zero or an empty array.")
+    return value
 
 
-def expect_close(answer, truth: float, *, tolerance: float, hint: str, what: str = "a number") -> None:
-    """Right when ``answer`` is within ``tolerance`` of ``truth``; else NotYet with ``hint``."""
-    if abs(as_number(answer, what) - truth) > tolerance:
-        raise NotYet(hint)
+def pad_like_keras(token_ids, maxlen: int):
+    """pad_sequences' defaults for one review: zeros in front, and only the last ``maxlen`` ids kept."""
+    import numpy as np
+
+    token_ids = [int(token) for token in token_ids][-maxlen:]
+    padded = np.zeros(maxlen, dtype=np.int32)
+    if token_ids:
+        padded[-len(token_ids):] = token_ids
+    return padded
 
 
-def expect_choice(answer, truth: str, choices: tuple[str, ...], *, hint: str) -> None:
-    """Right when ``answer`` is the string ``truth`` (case and spaces aside), one of ``choices``."""
-    given = " ".join(str(answer).split()).casefold()
-    if given not in {choice.casefold() for choice in choices}:
-        raise NotYet(f"Answer with one of: {', '.join(repr(choice) for choice in choices)}.")
-    if given != truth.casefold():
-        raise NotYet(hint)
-
-
-__all__ = ["Exercise", "NotYet", "as_number", "check_exercise", "exercise", "expect_choice", "expect_close",
-           "registered", "show_hint", "show_solution"]
+__all__ = ["Exercise", "NotYet", "as_number", "check_exercise", "exercise", "pad_like_keras", "registered", "show_hint",
+           "show_solution"]

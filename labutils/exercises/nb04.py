@@ -26,13 +26,12 @@ def _training_part(n_examples, validation_split) -> int:
 stop_epoch = min(2, len(val_accuracy))  # the smoke profile trains only 1 epoch
 lost_by_stopping_at_2 = max(val_accuracy) - val_accuracy[stop_epoch - 1]
 print(f"best epoch {int(np.argmax(val_accuracy)) + 1}; stopping after epoch {stop_epoch} loses {lost_by_stopping_at_2:.4f}")""",
-          explanation="""The loss is the best validation accuracy minus the one after epoch 2. In the practical's recorded run validation
-accuracy was already about 0.85 at epoch 2 and then moved between 0.82 and 0.86, so stopping there cost at most
-about one point of accuracy and saved three epochs of training. Your own run's curves say how much it is for you
-(in the smoke profile, with a single epoch, it is 0). Notice that the best epoch was found on the validation split:
-choosing it is tuning, which is why the test set stays out of it. To try it yourself, set EPOCHS = 2, run the
-notebook again and compare the validation accuracy; keras.callbacks.EarlyStopping(restore_best_weights=True)
-automates the choice.""")
+          explanation="""The loss is the best validation accuracy minus the one after epoch 2. If your curves flatten after epoch
+2, stopping there costs little and saves three epochs of training; if validation accuracy is still climbing, it costs
+more. Your own run's figures say which (in the smoke profile, with a single epoch, it is 0). Notice that the best epoch
+was found on the validation split: choosing it is tuning, which is why the test set stays out of it. To try it
+yourself, set EPOCHS = 2, run the notebook again and compare the validation accuracy;
+keras.callbacks.EarlyStopping(restore_best_weights=True) automates the choice.""")
 def _lost_by_stopping_at_2(answer, *, history):
     metrics = _history_dict(history)
     val_accuracy = [float(value) for value in metrics["val_accuracy"]]
@@ -93,9 +92,9 @@ def _lstm_rate(answer, *, model, epoch_seconds, n_examples, validation_split):
     if value <= 0:
         raise NotYet("A rate of work is a positive number: multiply-adds done divided by seconds taken.")
     ratio = value / truth
-    if abs(ratio - 1) <= 0.02:  # room for the median read off section 7's printout, rounded to 0.1 s
+    if abs(ratio - 1) <= 0.05:  # room for the median read off section 7's printout, rounded to 0.1 s of a short epoch
         return
-    near = lambda factor: abs(ratio - factor) <= 0.02 * factor  # noqa: E731
+    near = lambda factor: abs(ratio - factor) <= 0.05 * factor  # noqa: E731
     if near(1 / 3):
         raise NotYet("That counts the forward pass only. Training also runs a backward pass, about twice the "
                      "forward work.")

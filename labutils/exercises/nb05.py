@@ -5,18 +5,9 @@ The thresholds are chosen on the validation split, never on the test set: the te
 
 from __future__ import annotations
 
-from . import NotYet, as_number, exercise
+from . import NotYet, as_number, exercise, pad_like_keras
 
 FALSE_POSITIVE_COST = 3  # exercise 4: a bad film recommended costs three times a good film not shown
-
-
-def _scalar(answer, what: str = "a number") -> float:
-    """A number, also when it comes as a one-element array (what model.predict returns for one review)."""
-    import numpy as np
-
-    if isinstance(answer, np.ndarray) and answer.size == 1:
-        answer = answer.reshape(-1)[0]
-    return as_number(answer, what)
 
 
 def _scores_and_labels(scores, labels):
@@ -79,7 +70,7 @@ def _equal_threshold(answer, *, scores, labels):
     import numpy as np
 
     scores, labels = _scores_and_labels(scores, labels)
-    threshold = _scalar(answer, "a number (a threshold)")
+    threshold = as_number(answer, "a number (a threshold)")
     if not 0.0 <= threshold <= 1.0:
         raise NotYet("The model's scores are probabilities, so a useful threshold lies between 0 and 1.")
     true_positives, false_positives, false_negatives, _ = _every_threshold(scores, labels)
@@ -95,17 +86,6 @@ def _equal_threshold(answer, *, scores, labels):
                      "Lower the threshold.")
     raise NotYet("At that threshold recall is above precision: the model calls too many reviews positive. "
                  "Raise the threshold.")
-
-
-def _pad(token_ids, maxlen):
-    """pad_sequences' defaults for one review: zeros in front, and only the last ``maxlen`` ids kept."""
-    import numpy as np
-
-    token_ids = [int(token) for token in token_ids][-maxlen:]
-    padded = np.zeros(maxlen, dtype=np.int32)
-    if token_ids:
-        padded[-len(token_ids):] = token_ids
-    return padded
 
 
 @exercise("05-2", answer_name="ids_cut_off",
@@ -161,9 +141,9 @@ def _sarcastic_probability(answer, *, review, model, encode, maxlen):
     import numpy as np
 
     token_ids = list(encode(review))
-    value = _scalar(answer, "a number (the model's P(positive))")
-    truth_row = _pad(token_ids, maxlen)
-    no_start = _pad(token_ids[1:], maxlen)
+    value = as_number(answer, "a number (the model's P(positive))")
+    truth_row = pad_like_keras(token_ids, maxlen)
+    no_start = pad_like_keras(token_ids[1:], maxlen)
     padded_after = np.zeros(maxlen, dtype=np.int32)
     padded_after[:min(len(token_ids), maxlen)] = token_ids[:maxlen]
     truth, without_start, padded_at_end = model.predict(np.stack([truth_row, no_start, padded_after]), verbose=0)[:, 0]
@@ -206,7 +186,7 @@ def _cost_threshold(answer, *, scores, labels):
     import numpy as np
 
     scores, labels = _scores_and_labels(scores, labels)
-    threshold = _scalar(answer, "a number (a threshold)")
+    threshold = as_number(answer, "a number (a threshold)")
     _, false_positives, false_negatives, thresholds = _every_threshold(scores, labels)
     costs = FALSE_POSITIVE_COST * false_positives + false_negatives
     best = int(costs.min())

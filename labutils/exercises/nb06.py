@@ -41,18 +41,27 @@ def _negative_forget(answer, *, model, x_test_padded, y_test):
 
 
 @exercise("06-2", answer_name="gru_model_parameters",
-          hint="Embedding: 10,000 x 128. GRU: 3 blocks, each 128 x (128 inputs + 128 recurrent + 2 biases). "
-               "Dense: 128 weights and a bias.",
+          hint="Count each layer on its own: the embedding table, the GRU's gate blocks (how many, and how many bias "
+               "vectors each in Keras?), and the Dense unit. Notebook 3 counts the LSTM model the same way.",
           solution="""gru_model_parameters = 10_000 * 128 + 3 * 128 * (128 + 128 + 2) + 128 + 1""",
           explanation="1,280,000 + 99,072 + 129 = 1,379,201, against the LSTM model's 1,411,713: the recurrent "
                       "layer is a quarter smaller, but the embedding table dominates both models.")
-def _gru_parameters(answer):
+def _gru_parameters(answer, *, model=None):
+    if model is None:  # the practical's sizes (a cell written before the model was passed in)
+        from ..practical import PRACTICAL
+
+        words, dimensions, units = PRACTICAL["num_words"], PRACTICAL["embedding_dim"], PRACTICAL["lstm_units"]
+    else:
+        embedding_layer, lstm_layer, _ = model.layers
+        words, dimensions = embedding_layer.get_weights()[0].shape
+        units = lstm_layer.get_weights()[1].shape[0]
+    gru = 3 * units * (dimensions + units + 2)
+    truth = words * dimensions + gru + units + 1
     value = as_number(answer, "a whole number")
-    truth = 10_000 * 128 + 3 * 128 * (128 + 128 + 2) + 128 + 1
     if value != truth:
-        if value == 3 * 128 * (128 + 128 + 2):
+        if value == gru:
             raise NotYet("That is the GRU layer alone: add the embedding and the Dense layer.")
-        if value == 10_000 * 128 + 3 * 128 * (128 + 128 + 1) + 129:
+        if value == truth - 3 * units:
             raise NotYet("Keras' GRU has two bias vectors per block (reset_after=True).")
         raise NotYet("Count each layer separately and add them up.")
 

@@ -3,26 +3,7 @@ review's ids, the notebook's read_reviews (the NumPy LSTM with the trained weigh
 
 from __future__ import annotations
 
-from . import NotYet, as_number, exercise
-
-
-def _scalar(answer, what: str = "a number") -> float:
-    import numpy as np
-
-    if isinstance(answer, np.ndarray) and answer.size == 1:
-        answer = answer.reshape(-1)[0]
-    return as_number(answer, what)
-
-
-def _pad(token_ids, maxlen):
-    """pad_sequences' defaults for one review: zeros in front, and only the last ``maxlen`` ids kept."""
-    import numpy as np
-
-    token_ids = [int(token) for token in token_ids][-maxlen:]
-    padded = np.zeros(maxlen, dtype=np.int32)
-    if token_ids:
-        padded[-len(token_ids):] = token_ids
-    return padded
+from . import NotYet, as_number, exercise, pad_like_keras
 
 
 def _running(read, token_ids):
@@ -61,8 +42,8 @@ reviews with zeros in front, and the NumPy LSTM runs over them too, so the verdi
 model's.""")
 def _verdict_change_after_but(answer, *, token_ids, read, maxlen, but_id):
     token_ids = [int(token) for token in token_ids]
-    value = _scalar(answer)
-    padded = _pad(token_ids, maxlen)
+    value = as_number(answer)
+    padded = pad_like_keras(token_ids, maxlen)
     if int(but_id) not in padded.tolist():
         raise NotYet("Your review has no 'but' among the ids the model reads: write one that turns at 'but' "
                      "(in lower or upper case, as a word of its own).")
@@ -113,7 +94,7 @@ some of both; try a few of the reviews from section 4 before concluding.""")
 def _swapped_probability(answer, *, review, model, maxlen, but_id):
     import numpy as np
 
-    value = _scalar(answer, "a number (the model's P(positive))")
+    value = as_number(answer, "a number (the model's P(positive))")
     if int(but_id) not in [int(token) for token in review]:
         raise NotYet("This review has no 'but': pick one of section 4's reviews.")
     start, before, after = _halves(review, but_id)
@@ -121,7 +102,7 @@ def _swapped_probability(answer, *, review, model, maxlen, but_id):
                 start + [int(but_id)] + after + before,   # 'but' moved with the part after it
                 start + after + before,                   # 'but' dropped
                 start + before + [int(but_id)] + after]   # the review as it was
-    truth, but_first, no_but, original = model.predict(np.stack([_pad(v, maxlen) for v in variants]), verbose=0)[:, 0]
+    truth, but_first, no_but, original = model.predict(np.stack([pad_like_keras(v, maxlen) for v in variants]), verbose=0)[:, 0]
     tolerance = 1e-4  # model.predict or the NumPy LSTM both pass
     if abs(value - truth) <= tolerance:
         return
@@ -174,7 +155,7 @@ trained model expect weak correlations.""")
 def _unit_label_correlation(answer, *, read, token_ids, labels, unit):
     import numpy as np
 
-    value = _scalar(answer, "a number (a correlation)")
+    value = as_number(answer, "a number (a correlation)")
     if not -1.0 <= value <= 1.0:
         raise NotYet("A correlation lies between -1 and 1: np.corrcoef returns a 2 x 2 matrix, take one of its "
                      "off-diagonal entries.")
@@ -213,12 +194,12 @@ alone would not make this LSTM use the beginning of long reviews; it remembers t
 def _beginning_probability(answer, *, review, model, maxlen):
     import numpy as np
 
-    value = _scalar(answer, "a number (the model's P(positive))")
+    value = as_number(answer, "a number (the model's P(positive))")
     review = [int(token) for token in review]
     if len(review) <= maxlen:
         raise NotYet("This review fits in MAXLEN ids, so nothing was cut off: pick one longer than MAXLEN.")
     beginning = np.array(review[:maxlen], dtype=np.int32)
-    end = _pad(review, maxlen)
+    end = pad_like_keras(review, maxlen)
     without_start = np.array(review[1:maxlen + 1], dtype=np.int32)
     truth, read_part, no_start = model.predict(np.stack([beginning, end, without_start]), verbose=0)[:, 0]
     if abs(value - truth) <= 1e-4:  # model.predict or the NumPy LSTM both pass

@@ -24,7 +24,8 @@ def _best_step(answer, *, units, inputs):
 
 
 @exercise("09-2", answer_name="fast_third_epoch_learning_rate",
-          hint="The schedule is FAST_LEARNING_RATE * 0.5 ** epoch, and Keras counts epochs from 0.",
+          hint="Read the function given to LearningRateScheduler in section 4, and check how Keras numbers the epochs "
+               "it passes to it.",
           solution="""fast_third_epoch_learning_rate = FAST_LEARNING_RATE * 0.5 ** 2""",
           explanation="0.002 halved twice: 0.0005. The third epoch takes steps a quarter the size of the first.")
 def _third_rate(answer, *, base_rate):
@@ -52,15 +53,26 @@ def _cut(answer, *, x_test, maxlen):
 
 
 @exercise("09-4", answer_name="lstm_steps_for_800_words",
-          hint="padding='same' keeps the length through the convolution; pooling by 2 with padding='same' keeps "
-               "ceil(length / 2).",
+          hint="Follow the length through each layer before the LSTM: what does padding='same' do in the "
+               "convolution, and what does the pooling layer do with pool_size=2?",
           solution="""lstm_steps_for_800_words = best_model.layers[2](best_model.layers[1](best_model.layers[0](np.zeros((1, 800))))).shape[1]""",
           explanation="400: the convolution keeps 800 positions and the pooling halves them, so the LSTMs run half as "
                       "many sequential steps as there are words. The sequential steps are what make an LSTM slow on a "
                       "CPU, so halving them nearly halves the recurrent work.")
-def _steps(answer, *, words):
+def _steps(answer, *, words, model=None):
+    import numpy as np
+
+    if model is None:  # the recipe as notebook 9 builds it: the convolution keeps the length, the pooling halves it
+        steps = math.ceil(words / 2)
+    else:
+        sequence = np.zeros((1, words), dtype="int32")
+        for layer in model.layers:  # up to the recurrent layer: its input length is the number of steps it runs
+            if type(layer).__name__ in ("Bidirectional", "LSTM", "GRU", "SimpleRNN"):
+                break
+            sequence = layer(sequence)
+        steps = int(sequence.shape[1])
     value = as_number(answer, "a whole number")
-    if value != math.ceil(words / 2):
+    if value != steps:
         if value == words:
             raise NotYet("The convolution keeps the length, but the next layer does not.")
         raise NotYet("Follow the length through Conv1D (padding='same') and then MaxPooling1D(pool_size=2).")

@@ -236,6 +236,23 @@ def _check_training_log(printed: str, sub: Submission) -> None:
                  f"{PRACTICAL['batch_size']} make {expected_steps} (a shortened run relabelled?)")
 
 
+def _note_exercise_errors(exercise_cells: list[tuple[int, dict]], sub: Submission) -> set[int]:
+    """An exercise that ended in an error, or never ran, is the student's unfinished work: a note, not a failure.
+    Returns those cells' numbers (left out of the execution check; exercises that ran cleanly stay in it)."""
+    unfinished = set()
+    for number, cell in exercise_cells:
+        errors = [output for output in cell.get("outputs") or [] if isinstance(output, dict)
+                  and output.get("output_type") == "error"]
+        if errors:
+            sub.notes.append(f"exercise {exercise_id(cell)} ({_where(number, cell)}) ended in an error: "
+                             f"{str(errors[0].get('ename', 'Error'))[:60]}")
+            unfinished.add(number)
+        elif cell.get("execution_count") is None:
+            sub.notes.append(f"exercise {exercise_id(cell)} did not run")
+            unfinished.add(number)
+    return unfinished
+
+
 def _count_exercises(entry: dict, code_cells: list[tuple[int, dict]], sub: Submission) -> None:
     """How many of the notebook's exercise checks printed "correct." (for the teacher's information only).
 
@@ -263,6 +280,27 @@ def lesson_fingerprint(source: str) -> str:
     return fingerprint(source)
 
 
+def exempt_exercise_cells(entry: dict, code_cells: list[tuple[int, dict]], identity_number: int | None) -> set[int]:
+    """The code cells that are the notebook's own exercise cells, which a student may edit, answer or leave unrun.
+
+    A cell counts only if its tag names one of this lesson version's exercises, the tag is not used twice, and no
+    lesson cell comes after it: a tag copied onto a cell between the lesson's cells (Jupyter copies metadata with
+    the cell) exempts nothing, and that cell is judged like any other.
+    """
+    wanted = {name for name in entry.get("exercises", []) if isinstance(name, str)}
+    lesson_prints = {cell["fingerprint"] for cell in entry["lesson_cells"]}
+    seen: set[str] = set()
+    candidates = []
+    for number, cell in code_cells:
+        name = exercise_id(cell)
+        if name and name in wanted and name not in seen:
+            seen.add(name)
+            candidates.append(number)
+    last_lesson = max((number for number, cell in code_cells if number != identity_number
+                       and lesson_fingerprint(cell_source(cell)) in lesson_prints), default=0)
+    return {number for number in candidates if number > last_lesson}
+
+
 def grade_file(path: Path, manifest: dict, settings: Settings) -> Submission:
     """Grade one file on its own (class-wide checks come after, in :func:`grade_paths`)."""
     sub = Submission(path=str(path), folder=str(path.parent))
@@ -273,7 +311,7 @@ def grade_file(path: Path, manifest: dict, settings: Settings) -> Submission:
         code_cells = [(number, cell) for number, cell in enumerate(notebook["cells"], 1) if cell["cell_type"] == "code"]
         identity_number = _check_identity(code_cells, sub)
         lesson_candidates = [(number, lesson_fingerprint(cell_source(cell)), cell) for number, cell in code_cells
-                             if number != identity_number and cell_source(cell).strip() and not exercise_id(cell)]
+                             if number != identity_number and cell_source(cell).strip()]
         prints = [fp for _, fp, _ in lesson_candidates]
         sub.notebook = identify(notebook, prints, manifest, sub) or ""
         if not sub.notebook:
@@ -282,11 +320,14 @@ def grade_file(path: Path, manifest: dict, settings: Settings) -> Submission:
         if entry is None:
             return sub
         sub.title = entry["title"]
-        _check_execution(code_cells, sub)
-        evidence_cells = _check_lesson_cells(entry, lesson_candidates, sub)
+        exercises = exempt_exercise_cells(entry, code_cells, identity_number)
+        unfinished = _note_exercise_errors([(number, cell) for number, cell in code_cells if number in exercises], sub)
+        _check_execution([(number, cell) for number, cell in code_cells if number not in unfinished], sub)
+        evidence_cells = _check_lesson_cells(
+            entry, [candidate for candidate in lesson_candidates if candidate[0] not in exercises], sub)
         record = _check_run_record(evidence_cells.get("run-record"), sub, settings)
         _check_evidence(entry, evidence_cells, record, sub, settings)
-        _count_exercises(entry, code_cells, sub)
+        _count_exercises(entry, [(number, cell) for number, cell in code_cells if number in exercises], sub)
     except Exception as error:  # noqa: BLE001 - one odd file must not stop a class's grading
         sub.fail(f"could not be graded ({type(error).__name__}: {str(error)[:100]}); please report this to the lab's maintainers")
     finally:
