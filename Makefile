@@ -1,6 +1,6 @@
 # Quick start (Linux or macOS, Python 3.11-3.13):
 #   make lab    create .venv, install, run the practical's six notebooks (full profile) into executed/
-#   make lab NOTEBOOKS="7 8 9"   the notebooks beyond the practical (notebook 8 trains eight models: the longest;
+#   make lab NOTEBOOKS="7 8 9"   the notebooks beyond the practical (notebook 8 trains eleven models: the longest;
 #                                recorded timings in benchmarks/RESULTS.md)
 #   make test   install the test tools, run the unit tests and every notebook (smoke profile)
 #   make grade SUBMISSIONS=folder   grade students' executed notebooks (writes grades.csv and grades.json)
