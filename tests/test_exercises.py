@@ -11,7 +11,7 @@ from helpers import NOTEBOOKS, ROOT
 from labutils import evidence
 from labutils.artifacts import ARTIFACTS_VARIABLE
 from labutils.course import grade, runner
-from labutils.course.manifest import cell_source, exercise_id
+from labutils.course.manifest import cell_source, exercise_id, text_of
 from labutils.exercises import NotYet, check_exercise, exercise, registered, show_hint, show_solution
 from labutils.exercises import _REGISTRY
 
@@ -84,7 +84,7 @@ def test_no_hint_gives_the_answer_away(name):
 
 
 def outputs(cell):
-    return "".join(output.get("text", "") for output in cell.get("outputs", []))
+    return "".join(text_of(output.get("text", "")) for output in cell.get("outputs", []))
 
 
 def assert_solved(executed_dir, numbers):
