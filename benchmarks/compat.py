@@ -40,9 +40,10 @@ STACKS = {
     "colab": {"python": "3.13", "pins": {"tensorflow-cpu": "2.20.0", "keras": "3.13.2", "numpy": "2.1.3",
                                           "matplotlib": "3.10.0", "seaborn": "0.13.2", "scikit-learn": "1.6.1",
                                           "ipykernel": "6.17.1"}},
-    # The lower bounds of pyproject.toml and requirements*.txt (Keras 3 came with TensorFlow 2.16; Keras 3.0.0 failed
-    # on 2026-11-25: its PyDataset adapter fixed every batch's width after the first, which LengthBatches varies).
-    "lowest": {"python": "3.11", "pins": {"tensorflow-cpu": "2.16.1", "keras": "3.3.0", "numpy": "1.26.0",
+    # The lower bounds of pyproject.toml and requirements*.txt (Keras 3 came with TensorFlow 2.16). On 2026-11-25
+    # Keras 3.0.0 failed (its PyDataset fixed every batch's width after the first, which LengthBatches varies) and so
+    # did 3.3.0 (imdb.load_data returned lists, keras-team/keras#19596; float() of a Keras variable, added by #19955).
+    "lowest": {"python": "3.11", "pins": {"tensorflow-cpu": "2.16.1", "keras": "3.5.0", "numpy": "1.26.0",
                                            "matplotlib": "3.8.0", "seaborn": "0.13.0", "scikit-learn": "1.3.0",
                                            "ipykernel": "6.25.0"}},
     "latest": {"python": "", "pins": {}},
