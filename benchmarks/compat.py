@@ -42,9 +42,10 @@ STACKS = {
                                           "ipykernel": "6.17.1"}},
     # The lower bounds of pyproject.toml and requirements*.txt (Keras 3 came with TensorFlow 2.16). On 2026-11-25
     # Keras 3.0.0 failed (its PyDataset fixed every batch's width after the first, which LengthBatches varies) and so
-    # did 3.3.0 (imdb.load_data returned lists, keras-team/keras#19596; float() of a Keras variable, added by #19955).
+    # did 3.3.0 (imdb.load_data returned lists, keras-team/keras#19596; float() of a Keras variable, added by #19955);
+    # with Keras 3.5.0, matplotlib 3.8.0 left the executed notebooks without their figures.
     "lowest": {"python": "3.11", "pins": {"tensorflow-cpu": "2.16.1", "keras": "3.5.0", "numpy": "1.26.0",
-                                           "matplotlib": "3.8.0", "seaborn": "0.13.0", "scikit-learn": "1.3.0",
+                                           "matplotlib": "3.9.0", "seaborn": "0.13.0", "scikit-learn": "1.3.0",
                                            "ipykernel": "6.25.0"}},
     "latest": {"python": "", "pins": {}},
 }
