@@ -40,13 +40,14 @@ STACKS = {
     "colab": {"python": "3.13", "pins": {"tensorflow-cpu": "2.20.0", "keras": "3.13.2", "numpy": "2.1.3",
                                           "matplotlib": "3.10.0", "seaborn": "0.13.2", "scikit-learn": "1.6.1",
                                           "ipykernel": "6.17.1"}},
-    # The lower bounds of pyproject.toml and requirements*.txt (Keras 3 came with TensorFlow 2.16). On 2026-11-25
-    # Keras 3.0.0 failed (its PyDataset fixed every batch's width after the first, which LengthBatches varies) and so
-    # did 3.3.0 (imdb.load_data returned lists, keras-team/keras#19596; float() of a Keras variable, added by #19955);
-    # with Keras 3.5.0, matplotlib 3.8.0 left the executed notebooks without their figures.
-    "lowest": {"python": "3.11", "pins": {"tensorflow-cpu": "2.16.1", "keras": "3.5.0", "numpy": "1.26.0",
-                                           "matplotlib": "3.9.0", "seaborn": "0.13.0", "scikit-learn": "1.3.0",
-                                           "ipykernel": "6.25.0"}},
+    # The lower bounds of pyproject.toml and requirements*.txt. On 2026-11-25 the bounds first declared (TensorFlow
+    # 2.16, Keras 3.0, NumPy 1.26, matplotlib 3.8) failed, and so did every step up that one afternoon allowed: Keras
+    # 3.0 fixes a PyDataset's batch width after the first batch; 3.3's load_data returns lists and float() of a
+    # Keras variable fails (keras-team/keras#19596, #19955); with 3.5, matplotlib 3.8 left executed notebooks without
+    # figures, and with 3.9 the test process crashed. The bounds were raised to Colab's stack, which passed.
+    "lowest": {"python": "3.11", "pins": {"tensorflow-cpu": "2.20.0", "keras": "3.13.2", "numpy": "2.1.3",
+                                           "matplotlib": "3.10.0", "seaborn": "0.13.2", "scikit-learn": "1.6.1",
+                                           "ipykernel": "6.17.1"}},
     "latest": {"python": "", "pins": {}},
 }
 

@@ -93,26 +93,11 @@ def verified_local_file(name: str) -> Path | None:
     return candidate
 
 
-def let_numpy_1_read_numpy_2_pickles() -> None:
-    """The offline ``imdb.npz`` was written by NumPy 2, whose pickles name the module ``numpy._core``; NumPy 1 (the
-    lab admits 1.26, with TensorFlow 2.16) calls it ``numpy.core``. Point the new name at the old module, once,
-    and only under NumPy 1. Keras' own download, written by NumPy 1, needs nothing."""
-    import numpy
-
-    if int(numpy.__version__.split(".")[0]) >= 2 or "numpy._core" in sys.modules:
-        return
-    import numpy.core.multiarray
-
-    sys.modules["numpy._core"] = numpy.core
-    sys.modules["numpy._core.multiarray"] = numpy.core.multiarray
-
-
 def _make_get_file(original_get_file):
     def get_file(fname=None, origin=None, *args, **kwargs):
         name = os.path.basename(str(fname or origin or ""))
         local = verified_local_file(name) if name in ACCEPTED_SHA256 else None
         if local is not None:
-            let_numpy_1_read_numpy_2_pickles()
             return str(local)
         try:
             return original_get_file(fname, origin, *args, **kwargs)

@@ -66,9 +66,9 @@ def test_requirements_files_name_the_right_tensorflow():
     def lines(name):
         return [l.strip() for l in (ROOT / name).read_text().splitlines() if l.strip() and not l.startswith("#")]
 
-    assert "tensorflow>=2.16" in lines("requirements.txt") and "-e .[lab]" in lines("requirements.txt")
-    assert "tensorflow>=2.16" in lines("requirements-dev.txt") and "-e .[lab,test]" in lines("requirements-dev.txt")
-    assert "tensorflow-cpu>=2.16" in lines("requirements-ci.txt") and "-e .[lab,test]" in lines("requirements-ci.txt")
+    assert "tensorflow>=2.20" in lines("requirements.txt") and "-e .[lab]" in lines("requirements.txt")
+    assert "tensorflow>=2.20" in lines("requirements-dev.txt") and "-e .[lab,test]" in lines("requirements-dev.txt")
+    assert "tensorflow-cpu>=2.20" in lines("requirements-ci.txt") and "-e .[lab,test]" in lines("requirements-ci.txt")
     assert not any(l.startswith("tensorflow>=") for l in lines("requirements-ci.txt"))
 
 
