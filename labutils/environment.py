@@ -75,6 +75,39 @@ def without_noise(text: str) -> str:
     return "".join(line for line in text.splitlines(keepends=True) if not ALARMING_NOISE.search(line))
 
 
+class NoiseFilteredPipe:
+    """A pipe whose lines are passed on to file descriptor ``target`` as they arrive, minus :data:`ALARMING_NOISE`.
+
+    Whoever holds ``write_end`` writes into it; once every copy of the write end is closed, the forwarding thread
+    reads to the end and stops (:meth:`finish` waits for it). Used for TensorFlow's import here and for a kernel's
+    stderr in the runner.
+    """
+
+    def __init__(self, target: int):
+        self.read_end, self.write_end = os.pipe()
+        self._target = target
+        self._thread = threading.Thread(target=self._forward, daemon=True)
+        self._thread.start()
+
+    def _forward(self) -> None:
+        with os.fdopen(self.read_end, "rb") as pipe:
+            for line in pipe:
+                kept = without_noise(line.decode("utf-8", "replace"))
+                if kept:
+                    os.write(self._target, kept.encode("utf-8"))
+
+    def close_write_end(self) -> None:
+        """Close this process's own copy of the write end (a copy held elsewhere keeps the pipe open)."""
+        if self.write_end is not None:
+            os.close(self.write_end)
+            self.write_end = None
+
+    def finish(self, timeout: float) -> None:
+        """Close the write end and let the last lines through."""
+        self.close_write_end()
+        self._thread.join(timeout=timeout)
+
+
 def import_tensorflow_quietly() -> None:
     """Import TensorFlow with its load-time C++ lines filtered as they come: the alarming-but-harmless ones are
     dropped, every other line (a real error, even one just before a crash) goes on to stderr at once.
@@ -85,27 +118,17 @@ def import_tensorflow_quietly() -> None:
     try:
         sys.stderr.flush()
         saved = os.dup(2)
-        read_end, write_end = os.pipe()
+        pipe = NoiseFilteredPipe(saved)
     except (OSError, ValueError):  # no real file descriptor 2 (some embedded consoles), or out of descriptors
         import tensorflow  # noqa: F401
         return
-
-    def forward() -> None:
-        with os.fdopen(read_end, "rb") as pipe:
-            for line in pipe:
-                kept = without_noise(line.decode("utf-8", "replace"))
-                if kept:
-                    os.write(saved, kept.encode("utf-8"))
-
-    forwarder = threading.Thread(target=forward, daemon=True)
-    forwarder.start()
-    os.dup2(write_end, 2)
-    os.close(write_end)
+    os.dup2(pipe.write_end, 2)
+    pipe.close_write_end()  # fd 2 is now the pipe's only writer
     try:
         import tensorflow  # noqa: F401
     finally:
         os.dup2(saved, 2)  # the pipe's last writer is gone: the forwarder reads to the end and stops
-        forwarder.join(timeout=10)
+        pipe.finish(timeout=10)
         os.close(saved)
 
 

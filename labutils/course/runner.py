@@ -21,7 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ..artifacts import read_results_file
-from ..environment import without_noise
+from ..environment import NoiseFilteredPipe
 from ..evidence import KERAS_EPOCH, KERAS_STEPS
 from ..profiles import PROFILE_VARIABLE
 from . import catalogue
@@ -140,31 +140,6 @@ class CellProgress:
                     self.last_shown = now
 
 
-class FilteredStderr:
-    """A pipe for the kernel's stderr: its lines reach this console, except the ones that only alarm
-    (:data:`labutils.environment.ALARMING_NOISE`: ipykernel's TCP notice, TensorFlow's CUDA probe, ...)."""
-
-    def __init__(self):
-        self.read_end, self.write_end = os.pipe()
-        self._thread = threading.Thread(target=self._forward, daemon=True)
-        self._thread.start()
-
-    def _forward(self) -> None:
-        with os.fdopen(self.read_end, "r", encoding="utf-8", errors="replace") as pipe:
-            for line in pipe:
-                kept = without_noise(line)
-                if kept:
-                    sys.stderr.write(kept)
-                    sys.stderr.flush()
-
-    def close(self) -> None:
-        """Once the kernel has exited: close this side and let the last lines through."""
-        if self.write_end is not None:
-            os.close(self.write_end)
-            self.write_end = None
-        self._thread.join(timeout=5)
-
-
 def _minutes(seconds: float) -> str:
     return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
 
@@ -221,7 +196,7 @@ def execute_notebook(path: Path, output_path: Path, log=print, heartbeat: float 
         on_cell_start=on_cell_start,
         on_cell_executed=on_cell_executed,
     )
-    kernel_stderr = FilteredStderr()
+    kernel_stderr = NoiseFilteredPipe(target=2)  # the kernel's stderr reaches this console without the noise
     try:
         client.execute(stderr=kernel_stderr.write_end)
     except CellExecutionError as error:
@@ -235,7 +210,7 @@ def execute_notebook(path: Path, output_path: Path, log=print, heartbeat: float 
         raise NotebookFailed(path, number, summary) from None
     finally:
         progress.close()
-        kernel_stderr.close()
+        kernel_stderr.finish(timeout=5)
     nbformat.write(notebook, output_path)
     return time.perf_counter() - started
 
