@@ -11,9 +11,10 @@ from . import NotYet, as_number, exercise
           hint="One direction: 4 gate blocks, each a units x (inputs + units) matrix times a vector. Then two "
                "directions.",
           solution="""best_lstm_multiply_adds_per_step = 2 * lstm_multiply_adds_per_step(BEST_LSTM_UNITS, BEST_CONV_FILTERS)""",
-          explanation="2 x 4 x 64 x (128 + 64) = 98,304, three quarters of the practical's 131,072 per step; the "
-                      "recipe is cheaper mainly because the pooling halves the steps and length batching drops most "
-                      "of the padding, not because each step is smaller.")
+          explanation="2 x 4 x 64 x (128 + 64) = 98,304, three quarters of the practical's 131,072 per step. The "
+                      "LSTMs' work shrinks more from the pooling, which halves the steps, and from length batching, "
+                      "which drops most of the padding; the convolution adds work of its own (section 5 says what it "
+                      "cost on the development machine).")
 def _best_step(answer, *, units, inputs):
     value = as_number(answer, "a whole number")
     truth = 2 * 4 * units * (inputs + units)
@@ -57,8 +58,9 @@ def _cut(answer, *, x_test, maxlen):
                "convolution, and what does the pooling layer do with pool_size=2?",
           solution="""lstm_steps_for_800_words = best_model.layers[2](best_model.layers[1](best_model.layers[0](np.zeros((1, 800))))).shape[1]""",
           explanation="400: the convolution keeps 800 positions and the pooling halves them, so the LSTMs run half as "
-                      "many sequential steps as there are words. The sequential steps are what make an LSTM slow on a "
-                      "CPU, so halving them nearly halves the recurrent work.")
+                      "many sequential steps as there are words, and their recurrent work halves. The convolution "
+                      "that makes this possible costs work of its own: section 5 says how the two balanced on the "
+                      "development machine's CPU.")
 def _steps(answer, *, words, model=None):
     import numpy as np
 
