@@ -86,13 +86,37 @@ def test_the_benchmark_runs_end_to_end_in_smoke_mode(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(out.read_text())
     assert report["mode"] == "smoke" and report["machine"]["cpu_cores"] >= 1
-    assert [r["recipe"] for r in report["recipes"]] == ["practical", "practical-rd0", "fast", "best"]
+    assert [r["recipe"] for r in report["recipes"]] == ["practical", "practical-xla", "practical-precomputed-xla",
+                                                         "practical-rd0", "fast", "best", "keras-io-bilstm",
+                                                         "tf-rnn-tutorial", "tfidf-baseline"]
+    assert report["recipes"][-1]["chosen"]["C"] in (0.5, 1.0)  # the baseline's C picked on validation
     for result in report["recipes"]:
         assert len(result["epochs"]) >= 3 and result["median_epoch_seconds"] > 0 and result["peak_memory_mib"] > 0
         assert {"test_accuracy_at_best_val", "best_test_accuracy", "seconds_to_target"} <= set(result)
         assert all(epoch["cpu_seconds"] > 0 for epoch in result["epochs"])
     assert report["recipes"][0]["parameters"] == 1_411_713
     assert "| practical |" in done.stdout and "smoke mode" in done.stdout
+
+
+def test_the_benchmarks_profile_and_levers_run_in_smoke_mode(tmp_path):
+    """--profile splits an epoch into loop, rest and matrix floor; --levers times each lever (jax only if installed)."""
+    env = dict(os.environ, LABUTILS_DATA_DIR=str(shared_data_dir()))
+    script = str(ROOT / "benchmarks" / "lstm_recipes.py")
+    out = tmp_path / "profile.json"
+    done = subprocess.run([sys.executable, script, "--smoke", "--profile", "--json", str(out)],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    profile = json.loads(out.read_text())["profile"]
+    assert len(profile["parts"]) == 3 and profile["matrix_floor"]["step_shape_gflops"] > 0
+    assert "matrix products alone" in done.stdout
+    out = tmp_path / "levers.json"
+    done = subprocess.run([sys.executable, script, "--smoke", "--levers", "--json", str(out)],
+                          capture_output=True, text=True, env=env, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(out.read_text())
+    timed = [r["recipe"] for r in report["levers"]] + [s.split(" (")[0] for s in report["levers_skipped"]]
+    assert len(timed) == 12 and all(r["median_cpu_seconds"] > 0 for r in report["levers"])
+    assert "speed-up, CPU" in done.stdout
 
 
 def test_the_benchmark_refuses_an_unknown_recipe():
