@@ -104,7 +104,7 @@ RECIPES["best-pairs"] = dict(RECIPES["best"], word_pairs=100000, epochs=5)
 RECIPES["best-pairs-dropout"] = dict(RECIPES["best-pairs"], embedding_dropout=0.4, epochs=3)
 # What `python benchmarks/lstm_recipes.py` runs when no --recipes is given.
 DEFAULT_RECIPES = ("practical", "practical-xla", "practical-precomputed-xla", "practical-rd0", "fast", "best",
-                   "keras-io-bilstm", "tf-rnn-tutorial", "tfidf-baseline")
+                   "best-pairs", "keras-io-bilstm", "tf-rnn-tutorial", "tfidf-baseline")
 # Speed levers, each one change to the practical's recipe, timed on a slice (--levers). "env" is set before
 # the worker process imports TensorFlow or Keras.
 LEVERS = {
@@ -219,7 +219,7 @@ def with_word_pairs(train, validation, test, recipe: dict):
     def pack(review):
         review = np.asarray(review, dtype=np.int64)
         pair_ids = np.ones(len(review), dtype=np.int64)
-        if len(review) > 1:
+        if len(review) > 1 and len(kept):
             found = np.minimum(np.searchsorted(kept, keys(review)), len(kept) - 1)
             pair_ids[1:] = np.where(kept[found] == keys(review), found + 2, 1)
         return review + words * pair_ids

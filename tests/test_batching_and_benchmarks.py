@@ -87,8 +87,8 @@ def test_the_benchmark_runs_end_to_end_in_smoke_mode(tmp_path):
     report = json.loads(out.read_text())
     assert report["mode"] == "smoke" and report["machine"]["cpu_cores"] >= 1
     assert [r["recipe"] for r in report["recipes"]] == ["practical", "practical-xla", "practical-precomputed-xla",
-                                                         "practical-rd0", "fast", "best", "keras-io-bilstm",
-                                                         "tf-rnn-tutorial", "tfidf-baseline"]
+                                                         "practical-rd0", "fast", "best", "best-pairs",
+                                                         "keras-io-bilstm", "tf-rnn-tutorial", "tfidf-baseline"]
     assert report["recipes"][-1]["chosen"]["C"] in (0.5, 1.0)  # the baseline's C picked on validation
     for result in report["recipes"]:
         assert len(result["epochs"]) >= 3 and result["median_epoch_seconds"] > 0 and result["peak_memory_mib"] > 0
@@ -119,6 +119,33 @@ def test_the_benchmarks_profile_and_levers_run_in_smoke_mode(tmp_path):
     assert "speed-up, CPU" in done.stdout
 
 
+def load_benchmark():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("lstm_recipes", ROOT / "benchmarks" / "lstm_recipes.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_word_pairs_are_counted_on_training_reviews_and_packed_with_each_word():
+    """best-pairs: word + num_words * pair, pairs ranked by count in the training reviews only (2 up; 1: other)."""
+    recipes = load_benchmark()
+    train = ([[1, 5, 6, 7], [1, 5, 6], [1, 9]], [0, 1, 0])
+    validation, test = ([[1, 5, 6, 8]], [1]), ([[1], []], [0, 1])
+    recipe = dict(recipes.RECIPES["best-pairs"], num_words=10, word_pairs=2)
+    (train_packed, _), (validation_packed, _), (test_packed, _) = recipes.with_word_pairs(train, validation, test,
+                                                                                          recipe)
+    # (1, 5) and (5, 6) occur twice in training: pair ids 2 and 3; every other pair is 1, as is a review's first word
+    assert [list(review) for review in train_packed] == [[11, 25, 36, 17], [11, 25, 36], [11, 19]]
+    assert list(validation_packed[0]) == [11, 25, 36, 18]  # (6, 8) was never seen in training
+    assert [list(review) for review in test_packed] == [[11], []]
+    model = recipes.build_model(dict(recipe, by_length=True, maxlen=20))
+    assert model.predict(np.array([train_packed[0]]), verbose=0).shape == (1, 1)
+    with pytest.raises(ValueError, match="2\\*\\*31"):
+        recipes.with_word_pairs(train, validation, test, dict(recipe, num_words=100_000, word_pairs=100_000))
+
+
 def test_the_benchmark_refuses_an_unknown_recipe():
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "lstm_recipes.py"), "--recipes", "fastest"],
                           capture_output=True, text=True)
@@ -127,11 +154,7 @@ def test_the_benchmark_refuses_an_unknown_recipe():
 
 def test_notebook_9_writes_out_the_benchmarks_fast_and_best_recipes():
     """The notebook shows the recipes as plain constants; the benchmark times the same settings."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("lstm_recipes", ROOT / "benchmarks" / "lstm_recipes.py")
-    recipes = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(recipes)
+    recipes = load_benchmark()
     notebook_path = ROOT / "notebooks" / "09_faster_and_better.ipynb"
     constants = notebook_constants(notebook_path)
     for prefix, name in [("FAST", "fast"), ("BEST", "best")]:
