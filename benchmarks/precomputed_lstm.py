@@ -7,11 +7,14 @@ products inside the loop, one word at a time (on a GPU, cuDNN does this rearrang
 run; with ``recurrent_dropout > 0`` it is not).
 
 The dropout is Keras' own: with ``recurrent_dropout > 0`` Keras' cell draws four input masks and four recurrent masks
-per review (one per gate), each held fixed over the review's words; ``PrecomputedInputLSTM`` draws the same masks
-from the same cell and applies them in the same places, so training has the same meaning (the random numbers drawn
-differ in order, so two runs with one seed are not bit-identical). The weights (``kernel``, ``recurrent_kernel``,
+per review (one per gate), each held fixed over the review's words; ``PrecomputedInputLSTM`` takes the same masks
+from the same cell (with one seed, the very same masks: ``tests/test_precomputed_lstm.py``) and applies them in the
+same places. Only the order of the floating-point sums differs. The weights (``kernel``, ``recurrent_kernel``,
 ``bias``) are Keras' own layout: a model built with it loads the same weights as one built with ``keras.layers.LSTM``.
 Masks, ``go_backwards`` and stateful use fall back to Keras' own loop.
+
+Measured on a CPU only. On a GPU it would run neither cuDNN (its loop is its own) nor XLA (it inherits the LSTM's
+refusal of ``jit_compile`` whenever TensorFlow sees a GPU), so it is not a GPU recipe.
 """
 
 from __future__ import annotations
