@@ -552,6 +552,11 @@ def with_median_cpu(result: dict) -> dict:
     return result
 
 
+def needs_own_process(recipe: dict) -> bool:
+    """Environment variables and thread counts only act before TensorFlow starts: such a recipe gets a fresh process."""
+    return bool(recipe.get("env") or recipe.get("threads") or recipe.get("inter_op_threads"))
+
+
 def lever_available(change: dict) -> bool:
     import importlib.util
 
@@ -598,8 +603,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def slice_run(label: str, recipe: dict, evaluate: bool = False) -> dict:
         """One lever or profile part: 4 epochs on a slice (smoke: the smoke slice), no evaluation, own process
-        whenever it needs its own environment (and always in full mode)."""
-        if args.smoke and not recipe.get("env"):
+        whenever it needs its own environment or threads (and always in full mode)."""
+        if args.smoke and not needs_own_process(recipe):
             return with_median_cpu(run_recipe(label, recipe, SMOKE["epochs"], True, evaluate))
         epochs, reviews = (SMOKE["epochs"], None) if args.smoke else (4, args.lever_reviews)
         return with_median_cpu(in_subprocess(label, recipe, epochs, args.smoke, evaluate, reviews))
@@ -629,7 +634,7 @@ def main(argv: list[str] | None = None) -> int:
                 recipe = dict(RECIPES[name], seed=seed)
                 epochs = SMOKE["epochs"] if args.smoke else (args.epochs or recipe["epochs"])
                 label = name if len(seeds) == 1 or RECIPES[name].get("kind") else f"{name} (seed {seed})"
-                if args.smoke and not recipe.get("env"):
+                if args.smoke and not needs_own_process(recipe):
                     results.append(run_recipe(label, recipe, epochs, True, True))
                 else:
                     results.append(in_subprocess(label, recipe, epochs, args.smoke, True))

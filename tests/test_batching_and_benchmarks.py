@@ -91,7 +91,8 @@ def test_the_benchmark_runs_end_to_end_in_smoke_mode(tmp_path):
                                                          "keras-io-bilstm", "tf-rnn-tutorial", "tfidf-baseline"]
     assert report["recipes"][-1]["chosen"]["C"] in (0.5, 1.0)  # the baseline's C picked on validation
     for result in report["recipes"]:
-        assert len(result["epochs"]) >= 3 and result["median_epoch_seconds"] > 0 and result["peak_memory_mib"] > 0
+        assert len(result["epochs"]) >= (1 if result["backend"] == "scikit-learn" else 3)  # a linear fit: one "epoch"
+        assert result["median_epoch_seconds"] > 0 and result["peak_memory_mib"] > 0
         assert {"test_accuracy_at_best_val", "best_test_accuracy", "seconds_to_target"} <= set(result)
         assert all(epoch["cpu_seconds"] > 0 for epoch in result["epochs"])
     assert report["recipes"][0]["parameters"] == 1_411_713
