@@ -246,12 +246,13 @@ def word_and_pair_embedding(words: int, pairs: int, dim: int):
 
 
 def precomputed_lstm():
-    """benchmarks/precomputed_lstm.py, imported by its path (this script also runs from elsewhere, and tests load it)."""
+    """benchmarks/precomputed_lstm.py, imported by its path (this script runs from anywhere; tests load it too)."""
     import importlib.util
     from pathlib import Path
 
     if "precomputed_lstm" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("precomputed_lstm", Path(__file__).with_name("precomputed_lstm.py"))
+        path = Path(__file__).with_name("precomputed_lstm.py")
+        spec = importlib.util.spec_from_file_location("precomputed_lstm", path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         sys.modules["precomputed_lstm"] = module
@@ -285,7 +286,8 @@ def build_model(recipe: dict):
         layers.append(keras.layers.GlobalAveragePooling1D())
     for index in range(stacked):
         lstm = LSTM(recipe["lstm_units"], dropout=recipe["dropout"], recurrent_dropout=recipe["recurrent_dropout"],
-                    return_sequences=index < stacked - 1 or recipe["pooling"] == "max", unroll=recipe.get("unroll", False))
+                    return_sequences=index < stacked - 1 or recipe["pooling"] == "max",
+                    unroll=recipe.get("unroll", False))
         layers.append(keras.layers.Bidirectional(lstm) if recipe["bidirectional"] else lstm)
     if recipe["pooling"] == "max":
         layers.append(keras.layers.GlobalMaxPooling1D())
@@ -430,6 +432,14 @@ def linear_baseline(name: str, recipe: dict, smoke: bool) -> dict:
             "best_test_accuracy": round(test_accuracy, 4),
             "seconds_to_target": round(seconds, 1) if test_accuracy >= TARGET_ACCURACY else None,
             "epochs_to_target": 1 if test_accuracy >= TARGET_ACCURACY else None}
+
+
+def run_somewhere(name: str, recipe: dict, epochs: int, smoke: bool, evaluate: bool,
+                  train_reviews: int | None = None) -> dict:
+    """Smoke mode runs a recipe in this process (fast), unless it needs its own; full mode always gives it one."""
+    if smoke and not needs_own_process(recipe):
+        return run_recipe(name, recipe, epochs, smoke, evaluate, train_reviews)
+    return in_subprocess(name, recipe, epochs, smoke, evaluate, train_reviews)
 
 
 def in_subprocess(name: str, recipe: dict, epochs: int, smoke: bool, evaluate: bool,
@@ -603,11 +613,9 @@ def main(argv: list[str] | None = None) -> int:
 
     def slice_run(label: str, recipe: dict, evaluate: bool = False) -> dict:
         """One lever or profile part: 4 epochs on a slice (smoke: the smoke slice), no evaluation, own process
-        whenever it needs its own environment or threads (and always in full mode)."""
-        if args.smoke and not needs_own_process(recipe):
-            return with_median_cpu(run_recipe(label, recipe, SMOKE["epochs"], True, evaluate))
+        whenever it needs one (see run_somewhere)."""
         epochs, reviews = (SMOKE["epochs"], None) if args.smoke else (4, args.lever_reviews)
-        return with_median_cpu(in_subprocess(label, recipe, epochs, args.smoke, evaluate, reviews))
+        return with_median_cpu(run_somewhere(label, recipe, epochs, args.smoke, evaluate, reviews))
 
     if args.profile:
         parts = [slice_run(label, dict(RECIPES["practical"], seed=seeds[0], **change))
@@ -634,10 +642,7 @@ def main(argv: list[str] | None = None) -> int:
                 recipe = dict(RECIPES[name], seed=seed)
                 epochs = SMOKE["epochs"] if args.smoke else (args.epochs or recipe["epochs"])
                 label = name if len(seeds) == 1 or RECIPES[name].get("kind") else f"{name} (seed {seed})"
-                if args.smoke and not needs_own_process(recipe):
-                    results.append(run_recipe(label, recipe, epochs, True, True))
-                else:
-                    results.append(in_subprocess(label, recipe, epochs, args.smoke, True))
+                results.append(run_somewhere(label, recipe, epochs, args.smoke, True))
         report["recipes"] = results
         print(table(results))
     machine = report["machine"]
@@ -648,6 +653,7 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.json, "w") as out:
             json.dump(report, out, indent=2)
     return 0
+
 
 if __name__ == "__main__":
     sys.exit(main())

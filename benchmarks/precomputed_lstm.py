@@ -35,9 +35,8 @@ class PrecomputedInputLSTM(keras.layers.LSTM):
             input_masks = cell.get_dropout_mask(sequences[:, 0, :])  # one per gate (implementation 1), or one shared
             if not isinstance(input_masks, (list, tuple)):
                 input_masks = [input_masks] * 4
-            input_part = ops.concatenate(
-                [ops.matmul(sequences * ops.expand_dims(input_masks[gate], 1), input_kernels[gate]) for gate in range(4)],
-                axis=-1)
+            input_part = ops.concatenate([ops.matmul(sequences * ops.expand_dims(input_masks[gate], 1),
+                                                     input_kernels[gate]) for gate in range(4)], axis=-1)
         else:
             input_part = ops.matmul(sequences, cell.kernel)
         if cell.use_bias:

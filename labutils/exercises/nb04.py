@@ -76,12 +76,13 @@ print(f"{work_per_epoch:.3g} multiply-adds per epoch, {lstm_rate / 1e9:.1f} bill
           explanation="""The rate is the LSTM's useful work divided by the time an epoch took, so it slightly underestimates what the
 machine did (the epoch also ran the validation pass, the embedding and the Dense layer). Compare it with what the
 processor could do: a GPU's arithmetic peak is far higher, but it is reached only on large matrix products (how
-fast this lab runs on a GPU has not been measured). The step-by-step loop gives it one small product per step and batch (64 reviews x 256 inputs times a 256 x 512 matrix),
-one after another, 200 times per batch; NVIDIA's fused cuDNN kernel runs the whole loop in one go, and Keras can
-use it only with recurrent_dropout=0, because recurrent dropout draws a mask over the hidden state inside every
-step. To try it yourself on Colab, with and without the GPU runtime: set RECURRENT_DROPOUT = 0, run the notebook
-again and compare the seconds per epoch. On a CPU it changes little (benchmarks/RESULTS.md, speed levers): the work
-per review stays the same.""")
+fast this lab runs on a GPU has not been measured). The step-by-step loop gives it one small product per step and
+batch (64 reviews x 256 inputs times a 256 x 512 matrix), one after another, 200 times per batch; NVIDIA's fused
+cuDNN kernel runs the whole loop in one go, and Keras can use it only with recurrent_dropout=0, because recurrent
+dropout draws a mask over the hidden state inside every step. To try it yourself on Colab, with and without the GPU
+runtime: set RECURRENT_DROPOUT = 0, run the notebook again and compare the seconds per epoch. On a CPU the
+multiply-adds per review stay the same, but Keras then runs its fused cell: in the lab's benchmark that saved CPU
+time in both rounds and wall-clock time only in the second (benchmarks/RESULTS.md, speed levers).""")
 def _lstm_rate(answer, *, model, epoch_seconds, n_examples, validation_split):
     import numpy as np
 
