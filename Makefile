@@ -6,7 +6,7 @@
 #   make grade SUBMISSIONS=folder   grade students' executed notebooks (writes grades.csv and grades.json)
 #   make compat STACK=colab   the tests, notebooks included (smoke), in a throwaway environment with Colab's library
 #                             versions (STACK=lowest: the lowest versions the lab admits; STACK=latest)
-# Variables: PYTHON=python3.12, VENV=path, PROFILE=smoke, TEST_REQUIREMENTS=requirements-ci.txt, HTML=1
+# Variables: PYTHON=python3.12, VENV=path, PROFILE=smoke, HTML=1
 
 PYTHON ?= python3
 VENV ?= .venv

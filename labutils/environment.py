@@ -108,24 +108,26 @@ class NoiseFilteredPipe:
         self._thread.join(timeout=timeout)
 
 
-def import_tensorflow_quietly() -> None:
-    """Import TensorFlow with its load-time C++ lines filtered as they come: the alarming-but-harmless ones are
-    dropped, every other line (a real error, even one just before a crash) goes on to stderr at once.
-    Does nothing if TensorFlow is already imported; imports it plainly where file descriptor 2 cannot be redirected.
+def start_tensorflow_quietly() -> list[str]:
+    """Import TensorFlow and probe for GPUs with their load-time C++ lines filtered as they come; returns the GPUs'
+    names (an empty list on a CPU).
+
+    The harmless-but-alarming lines are dropped, every other line (a real error, even one just before a crash) goes
+    on to stderr at once. Both steps happen inside the filter because they write at different times: the import
+    writes oneDNN's and absl's notices, and the first GPU probe writes the CUDA driver's ("failed call to cuInit"
+    with the ``tensorflow`` package on a machine without a GPU; ``tensorflow-cpu`` has no CUDA and writes nothing).
+    Where file descriptor 2 cannot be redirected (some embedded consoles), both happen unfiltered.
     """
-    if "tensorflow" in sys.modules:
-        return
     try:
         sys.stderr.flush()
         saved = os.dup(2)
         pipe = NoiseFilteredPipe(saved)
-    except (OSError, ValueError):  # no real file descriptor 2 (some embedded consoles), or out of descriptors
-        import tensorflow  # noqa: F401
-        return
+    except (OSError, ValueError):  # no real file descriptor 2, or out of descriptors
+        return gpu_names()
     os.dup2(pipe.write_end, 2)
     pipe.close_write_end()  # fd 2 is now the pipe's only writer
     try:
-        import tensorflow  # noqa: F401
+        return gpu_names()
     finally:
         os.dup2(saved, 2)  # the pipe's last writer is gone: the forwarder reads to the end and stops
         pipe.finish(timeout=10)
@@ -133,7 +135,7 @@ def import_tensorflow_quietly() -> None:
 
 
 def gpu_names() -> list[str]:
-    """Names of the GPUs TensorFlow can use (empty list on CPU)."""
+    """Names of the GPUs TensorFlow can use (empty list on CPU); the first call imports TensorFlow and probes."""
     import tensorflow as tf
 
     return [device.name for device in tf.config.list_physical_devices("GPU")]
@@ -192,7 +194,7 @@ def setup(seed: int = SEED, keep_on_drive: bool | None = None) -> dict:
     """
     global _current_run_id
     quiet_tensorflow_logs()
-    import_tensorflow_quietly()
+    gpus = start_tensorflow_quietly()
     import keras
 
     from .data import install_data_hook
@@ -201,7 +203,6 @@ def setup(seed: int = SEED, keep_on_drive: bool | None = None) -> dict:
     data_source = install_data_hook()
     storage = keep_artifacts_on_drive(keep_on_drive)
     profile = current_profile()
-    gpus = gpu_names()
     _current_run_id = uuid.uuid4().hex
     record = {
         "run_id": _current_run_id,  # tells two runs apart (a copied notebook shows up at grading); names a trained model

@@ -68,8 +68,8 @@ def test_requirements_files_name_the_right_tensorflow():
 
     assert "tensorflow>=2.20" in lines("requirements.txt") and "-e .[lab]" in lines("requirements.txt")
     assert "tensorflow>=2.20" in lines("requirements-dev.txt") and "-e .[lab,test]" in lines("requirements-dev.txt")
-    assert "tensorflow-cpu>=2.20" in lines("requirements-ci.txt") and "-e .[lab,test]" in lines("requirements-ci.txt")
-    assert not any(l.startswith("tensorflow>=") for l in lines("requirements-ci.txt"))
+    # CI installs requirements-dev.txt too: the tests see the package students get, not the smaller tensorflow-cpu
+    assert not (ROOT / "requirements-ci.txt").exists()
 
 
 def test_every_import_is_declared():
