@@ -27,7 +27,7 @@ MEASURED_LOOKING = {
                   r"|\b\d+(?:\.\d+)?\s?% (?:faster|slower|shorter|longer)\b",
 }
 
-# The university practical's own run (Colab CPU runtime), which the lab may quote as the practical's: the sentence
+# The university practical's own recorded run (it does not say on what hardware), which the lab may quote as the practical's: the sentence
 # that quotes one must say it is the practical's. Source: the practical's listing and output (313/313 steps of
 # 197-254 s, 628-658 ms per step; test accuracy 0.8499199748039246; best validation accuracy 0.8612 at epoch 4).
 PRACTICALS_OWN = {
