@@ -28,7 +28,7 @@ my_trace, my_running = read_reviews(my_padded)
 my_but_step = MAXLEN - 1 - list(my_padded[0])[::-1].index(BUT_ID)
 verdict_change_after_but = my_running[0, -1] - my_running[0, my_but_step - 1]
 real = slice(MAXLEN - len(my_ids), MAXLEN)
-plot_gates_by_word([id_to_word.get(token, "<unk>") for token in my_padded[0, real]], my_running[0, real],
+plot_gates_by_word([id_to_word.get(token, "<oov>") for token in my_padded[0, real]], my_running[0, real],
                    {"forget gate f": my_trace.forget[0, real][:, strongest_units],
                     "input gate i": my_trace.input[0, real][:, strongest_units],
                     "cell state C": my_trace.cell[0, real][:, strongest_units]},
@@ -85,7 +85,7 @@ swapped_ids = swap_review[:1] + swap_review[swap_at + 1:] + [BUT_ID] + swap_revi
 swapped_probability = model.predict(keras.utils.pad_sequences([swapped_ids], maxlen=MAXLEN), verbose=0)[0, 0]
 original_probability = model.predict(x_test_padded[swap_index:swap_index + 1], verbose=0)[0, 0]
 print(f"original {original_probability:.3f}, halves swapped {swapped_probability:.3f}")
-print(" ".join(id_to_word.get(token, "<unk>") for token in swapped_ids[1:]))""",
+print(" ".join(id_to_word.get(token, "<oov>") for token in swapped_ids[1:]))""",
           explanation="""Compare the two verdicts. If the swapped review now leans the way of the part that comes last (what was the
 first half), the model weighs the end of a review more than its beginning: what it read last is freshest in the
 hidden state, and older evidence has passed through more forget gates. If the verdict hardly changes, the cell
@@ -180,7 +180,7 @@ beginning_padded = keras.utils.pad_sequences([long_review], maxlen=MAXLEN, trunc
 beginning_probability = model.predict(beginning_padded, verbose=0)[0, 0]
 model_probability = model.predict(x_test_padded[long_index:long_index + 1], verbose=0)[0, 0]
 whole_probability = read_reviews(long_review[None, :])[1][0, -1]  # the NumPy LSTM reads any number of steps
-never_seen = [id_to_word.get(token, "<unk>") for token in long_review[1:len(long_review) - MAXLEN]]
+never_seen = [id_to_word.get(token, "<oov>") for token in long_review[1:len(long_review) - MAXLEN]]
 print(f"{len(long_review)} ids, label {'positive' if y_test[long_index] else 'negative'}; P(positive) on the last "
       f"{MAXLEN} ids {model_probability:.3f}, on the first {MAXLEN} {beginning_probability:.3f}, on all of them "
       f"{whole_probability:.3f}")
