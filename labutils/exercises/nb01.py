@@ -85,8 +85,9 @@ def _lstm64_parameters(answer):
 
 
 @exercise("01-4", answer_name="tripled_gradient_100_steps",
-          hint="Rerun section 1's two loops with W_rnn * 3 in place of W_rnn (both in the forward pass and in the "
-               "Jacobian product), and read the norm at k = 100.",
+          hint="Copy section 1's two loops into the exercise cell and give their results new names, so that "
+               "hidden_states and rnn_gradient_norms keep section 1's values. The tripled matrix must be used in "
+               "both loops: the states it produces set the slopes (1 - H^2) the second loop multiplies in.",
           solution="""W_big = 3 * W_rnn
 states, h = [], np.zeros(rnn_units)
 for x_t in inputs:
