@@ -5,38 +5,72 @@ from __future__ import annotations
 from . import NotYet, as_number, exercise
 
 OOV_ID = 2  # load_data's default oov_char
-LABEL_WORDS = {"0": 0, "negative": 0, "neg": 0, "1": 1, "positive": 1, "pos": 1}
+INDEX_FROM = 3  # load_data's default: a word's id is its rank + 3
 
 
-def _label(answer) -> int:
-    """A label given as 0/1 (number or string) or as 'negative'/'positive'."""
-    if isinstance(answer, bool):
-        raise NotYet("Answer with 1 (positive) or 0 (negative), not True or False.")
-    text = str(answer).strip().casefold()
-    if not isinstance(answer, str):
-        try:
-            text = str(int(float(answer))) if float(answer) in (0.0, 1.0) else text
-        except (TypeError, ValueError):
-            pass
-    label = LABEL_WORDS.get(text)
-    if label is None:
-        raise NotYet("Answer with 1 (positive) or 0 (negative).")
-    return label
+def _positive_share(reviews, labels, token_id, weighted: bool = False):
+    """(share of positive labels, reviews counted) among the reviews whose list holds ``token_id``; with
+    ``weighted``, each review counts as often as it holds the id."""
+    import numpy as np
+
+    counts = np.array([list(review).count(token_id) if weighted else int(token_id in review) for review in reviews])
+    if counts.sum() == 0:
+        return None, 0
+    return float(np.sum(counts * np.asarray(labels)) / counts.sum()), int(np.count_nonzero(counts))
 
 
-@exercise("02-1", answer_name="last_review_label",
-          hint="Read the decoded review (decode_review(x_train[-1])) as a person would: skip the plot summary and "
-               "look for the words that judge the film (good, bad, boring, wonderful ...), then ask which way the "
-               "review as a whole leans.",
-          solution="""last_review_label = 0  # negative: 'hard to watch', 'a really bad choice', 'gruff without style'""",
-          explanation="""The last training review is negative (label 0). A fan of the original film finds the remake "hard to watch": the
-sets "rob any style", one actress is "a really bad choice", and one performance is "just gruff without style".
-Even with a few words shown as <oov>, the judging words are common enough to survive the vocabulary cut, and they
-are what the network will learn to rely on.""")
-def _last_review(answer, *, actual_label):
-    if _label(answer) != int(actual_label):
-        raise NotYet("Not the label this review carries. Read the decoded text again: a review may praise the original "
-                     "film or an actor and still judge the film it is about. Which way do the judging words lean?")
+@exercise("02-1", answer_name="share_positive_with_word",
+          hint="Section 2's table says how a word's rank in word_index becomes its id in x_train. A review contains "
+               "the word when its list holds that id; y_train then says which of those reviews are positive. Count "
+               "each review once, however often it uses the word.",
+          solution="""token_id = word_index[WORD] + INDEX_FROM
+contains_word = np.array([token_id in review for review in x_train])
+share_positive_with_word = y_train[contains_word].mean()
+print(f"{contains_word.sum():,} training reviews contain {WORD!r} (id {token_id}); "
+      f"{share_positive_with_word:.1%} of them are positive")""",
+          explanation="""A word's id is its rank in word_index plus INDEX_FROM = 3, and a review contains the word when its list holds that
+id. Most training reviews that contain "wonderful" are positive, and most that contain "awful" are negative (set
+WORD = "awful" and run the cell again), yet neither share is 1 or 0: a negative review can call one scene
+wonderful or say "not wonderful", a positive one can call the first half awful. A single word tilts the odds; the
+verdict comes from many words and how they combine, which is what the network has to learn. A word ranked beyond
+the vocabulary cannot be looked up this way: load_data stored it as 2, <oov>.""")
+def _share_positive_with_word(answer, *, word, word_index, reviews, labels):
+    import numpy as np
+
+    if word not in word_index:
+        raise NotYet(f"{word!r} is not in the word index (it holds lower-case words without punctuation). Choose "
+                     "another WORD.")
+    token_id = int(word_index[word]) + INDEX_FROM
+    truth, containing = _positive_share(reviews, labels, token_id)
+    if truth is None:
+        raise NotYet(f"No training review holds the id of {word!r}: a word ranked beyond the vocabulary is stored as "
+                     f"{OOV_ID} (<oov>). Choose a more common WORD.")
+    value = as_number(answer, "a share between 0 and 1")
+    tolerance = max(5e-4, 0.5 / containing)  # room for a share rounded to three decimals
+    if abs(value - truth) <= tolerance:
+        return
+    if abs(value - 100 * truth) <= 100 * tolerance:
+        raise NotYet("That looks like a percentage: give the share as a fraction between 0 and 1.")
+    if abs(value - containing) < 0.5:
+        raise NotYet("That is how many reviews contain the word. What share of them is positive?")
+    labels = np.asarray(labels)
+    if abs(value - (1 - truth)) <= tolerance:
+        raise NotYet("That is the share of negative reviews among them: label 1 is positive.")
+    if abs(value - containing / len(labels)) <= 0.5 / len(labels):
+        raise NotYet("That is the share of all training reviews that contain the word. What share of those "
+                     "reviews is positive?")
+    if abs(value - truth * containing / len(labels)) <= 0.5 / len(labels):
+        raise NotYet("That divides by all the training reviews. Divide by the reviews that contain the word.")
+    rank_only, _ = _positive_share(reviews, labels, token_id - INDEX_FROM)
+    if rank_only is not None and abs(value - rank_only) <= tolerance:
+        raise NotYet("That is the share for another word: in x_train a word's id is not its rank itself (section "
+                     "2's table).")
+    weighted, _ = _positive_share(reviews, labels, token_id, weighted=True)
+    if abs(value - weighted) <= tolerance:
+        raise NotYet("That counts every occurrence of the word. Count each review once, however often it uses "
+                     "the word.")
+    raise NotYet(f"Not the share of positive reviews among the training reviews that contain {word!r}. Check the "
+                 "word's id (section 2's table) and count each review once.")
 
 
 @exercise("02-2", answer_name="oov_share_2000",
@@ -74,34 +108,40 @@ def _oov_share(answer, *, first_review):
 
 
 @exercise("02-3", answer_name="maxlen_for_90_percent",
-          hint="np.percentile takes percentages from 0 to 100. Compute it on train_lengths; a review is kept whole "
-               "when its length is at most maxlen.",
-          solution="""maxlen_for_90_percent = int(np.ceil(np.percentile(train_lengths, 90)))
-print(f"{np.mean(train_lengths <= maxlen_for_90_percent):.1%} of training reviews fit")""",
-          explanation="""The 90th percentile of the training lengths, 467 tokens in this data: at most that many tokens keeps 90 % of the
-reviews whole. That is more than twice MAXLEN = 200, and an LSTM's time grows linearly with the number of steps,
-so each epoch would take more than twice as long, and one review in ten would still be cut (against more than two
-in five at 200). The practical's 200 keeps the median review whole: a compromise between speed and text kept.""")
+          hint="A review is kept whole when its length is at most maxlen, so np.mean(train_lengths <= maxlen) is the "
+               "share kept whole for a given maxlen. np.percentile takes percentages from 0 to 100. Whatever you "
+               "compute, check it with that share, and check the maxlen one token shorter too.",
+          solution="""maxlen_for_90_percent = MAXLEN
+while np.mean(train_lengths <= maxlen_for_90_percent) < 0.9:
+    maxlen_for_90_percent += 1
+print(f"maxlen {maxlen_for_90_percent} keeps {np.mean(train_lengths <= maxlen_for_90_percent):.2%} of the training "
+      f"reviews whole; {maxlen_for_90_percent - 1} would keep {np.mean(train_lengths < maxlen_for_90_percent):.2%}")""",
+          explanation="""The smallest such maxlen is 467 tokens in this data: one token less keeps a little under 90 % of the training
+reviews whole. (np.percentile(train_lengths, 90) gives the same here; with its default interpolation it can fall
+between two lengths on other data, so check a percentile against the share itself.) That is more than twice
+MAXLEN = 200. An LSTM's work per review grows linearly with the number of steps, so each epoch would need more than
+twice the multiply-adds, and one review in ten would still be cut (against more than two in five at 200). The
+practical's 200 keeps the median review whole: a compromise between the work per epoch and the text kept.""")
 def _maxlen_for_90(answer, *, lengths):
     import numpy as np
 
     lengths = np.asarray(lengths)
     covers = lambda maxlen: float(np.mean(lengths <= maxlen))  # noqa: E731
-    ordered = np.sort(lengths)
-    smallest = int(ordered[int(np.ceil(0.9 * len(ordered))) - 1])  # smallest maxlen keeping >= 90 % whole
-    largest = max(smallest, int(np.ceil(np.percentile(lengths, 90))))
+    needed = -(-9 * len(lengths) // 10)  # ceil(0.9 n) reviews must fit whole
+    smallest = int(np.sort(lengths)[needed - 1])  # the smallest maxlen keeping >= 90 % whole
     value = as_number(answer, "a whole number of tokens")
-    if smallest <= value <= largest:
+    if value == smallest:
         return
+    if value != int(value):
+        raise NotYet("maxlen counts tokens: give a whole number.")
     if value < 100 and covers(value) < 0.05:
         raise NotYet("np.percentile takes percentages from 0 to 100, not fractions: 90, not 0.9.")
     if abs(value - float(np.percentile(lengths, 10))) < 1:
-        raise NotYet("That maxlen keeps only the shortest 10 % whole. Which percentile is at or above 90 % of the "
-                     "lengths?")
+        raise NotYet("That maxlen keeps only the shortest 10 % whole. Which maxlen keeps at least 90 % whole?")
     if value < smallest:
         raise NotYet(f"Too short: with that maxlen only {covers(value):.2%} of the training reviews are kept whole.")
-    raise NotYet("Long enough, but not the smallest such maxlen: look for the length below which 90 % of the training "
-                 "reviews lie.")
+    raise NotYet("That keeps at least 90 % of the training reviews whole, but so does a shorter maxlen: the "
+                 "question asks for the smallest.")
 
 
 @exercise("02-4", answer_name="share_ending_in_padding",
