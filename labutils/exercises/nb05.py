@@ -99,8 +99,8 @@ print(f"{len(verdict_first_ids)} ids, the first {ids_cut_off} cut off; the model
 print(f"P(positive) = {model.predict(padded_row, verbose=0)[0, 0]:.3f}")""",
           explanation="""pad_sequences cuts long reviews at the front by default (truncating="pre"), so the model reads only the last 200
 ids. The verdict at the very start is among the ids cut off: the model never sees it, and its score comes from the
-neutral words alone. It is the same score whatever the opening says (turn the verdict into its opposite and
-check), and bland text need not score near 0.5: the model may lean either way on words that carry no opinion.
+neutral words alone. It is the same score whatever the opening says (turn VERDICT into its opposite in the
+exercise cell and check), and bland text need not score near 0.5: the model may lean either way on words that carry no opinion.
 Keeping the end suits reviews that close with their verdict; for reviews that open with theirs, truncating="post"
 would suit better, and for long reviews neither is right: the model only ever reads 200 of their ids.""")
 def _ids_cut_off(answer, *, review, encode, maxlen):
@@ -119,7 +119,7 @@ def _ids_cut_off(answer, *, review, encode, maxlen):
     words = review.split()
     if value == len(words) - maxlen:
         raise NotYet("That counts the words of the text. The model reads ids: count what encode_review returns "
-                     "(punctuation is dropped, unknown words are left out, a start id is added).")
+                     "(punctuation is dropped, words the index lacks are left out, a start id is added).")
     if value == maxlen:
         raise NotYet("That is how many ids are kept. How many are cut off?")
     raise NotYet("Not the number of ids cut off. Compare the length of encode_review(verdict_first_review) with MAXLEN.")
