@@ -26,12 +26,13 @@ def _training_part(n_examples, validation_split) -> int:
 stop_epoch = min(2, len(val_accuracy))  # the smoke profile trains only 1 epoch
 lost_by_stopping_at_2 = max(val_accuracy) - val_accuracy[stop_epoch - 1]
 print(f"best epoch {int(np.argmax(val_accuracy)) + 1}; stopping after epoch {stop_epoch} loses {lost_by_stopping_at_2:.4f}")""",
-          explanation="""The loss is the best validation accuracy minus the one after epoch 2. If your curves flatten after epoch
-2, stopping there costs little and saves three epochs of training; if validation accuracy is still climbing, it costs
-more. Your own run's figures say which (in the smoke profile, with a single epoch, it is 0). Notice that the best epoch
-was found on the validation split: choosing it is tuning, which is why the test set stays out of it. To try it
-yourself, set EPOCHS = 2, run the notebook again and compare the validation accuracy;
-keras.callbacks.EarlyStopping(restore_best_weights=True) automates the choice.""")
+          explanation="""The loss is the best validation accuracy minus the one after epoch 2. If your curves flatten after epoch 2, stopping
+there costs little and saves three epochs of training; if validation accuracy is still climbing, it costs more. Your
+own run's figures say which (in the smoke profile, with a single epoch, it is 0). Notice that the best epoch was found
+on the validation split: choosing it is tuning, which is why the test set stays out of it. To try it yourself, work in
+a copy of this notebook that you do not hand in (File > Save a copy), and delete the copy's cell that calls
+save_trained_model, so that notebooks 5 and 6 keep using this notebook's model; set EPOCHS = 2 there, run it and
+compare the validation accuracy. keras.callbacks.EarlyStopping(restore_best_weights=True) automates the choice.""")
 def _lost_by_stopping_at_2(answer, *, history):
     metrics = _history_dict(history)
     val_accuracy = [float(value) for value in metrics["val_accuracy"]]
@@ -59,9 +60,9 @@ def _lost_by_stopping_at_2(answer, *, history):
 
 
 def _lstm_shape(model) -> tuple[int, int, int]:
-    """(steps, inputs m, units n) of the model's LSTM: Embedding, LSTM, Dense as in section 3."""
+    """(steps, inputs d, units n) of the model's LSTM: Embedding, LSTM, Dense as in section 3."""
     lstm = next(layer for layer in model.layers if type(layer).__name__ == "LSTM")
-    kernel = lstm.get_weights()[0]  # (m, 4n)
+    kernel = lstm.get_weights()[0]  # (d, 4n)
     return int(model.input_shape[1]), int(kernel.shape[0]), int(kernel.shape[1] // 4)
 
 
@@ -73,16 +74,21 @@ def _lstm_shape(model) -> tuple[int, int, int]:
 work_per_epoch = training_reviews * MAXLEN * 4 * LSTM_UNITS * (EMBEDDING_DIM + LSTM_UNITS) * 3
 lstm_rate = work_per_epoch / np.median(epoch_timer.epoch_seconds)
 print(f"{work_per_epoch:.3g} multiply-adds per epoch, {lstm_rate / 1e9:.1f} billion per second")""",
-          explanation="""The rate is the LSTM's useful work divided by the time an epoch took, so it slightly underestimates what the
-machine did (the epoch also ran the validation pass, the embedding and the Dense layer). Compare it with what the
-processor could do: a GPU's arithmetic peak is far higher, but it is reached only on large matrix products (how
-fast this lab runs on a GPU has not been measured). The step-by-step loop gives it one small product per step and
-batch (64 reviews x 256 inputs times a 256 x 512 matrix), one after another, 200 times per batch; NVIDIA's fused
-cuDNN kernel runs the whole loop in one go, and Keras can use it only with recurrent_dropout=0, because recurrent
-dropout draws a mask over the hidden state inside every step. To try it yourself on Colab, with and without the GPU
-runtime: set RECURRENT_DROPOUT = 0, run the notebook again and compare the seconds per epoch. On a CPU the
-multiply-adds per review stay the same, but Keras then runs its fused cell: in the lab's benchmark that saved CPU
-time in both rounds and wall-clock time only in the second (benchmarks/RESULTS.md, speed levers).""")
+          explanation="""The rate is the LSTM's useful work divided by the time an epoch took, so it slightly underestimates what the machine
+did (the epoch also ran the validation pass, the embedding and the Dense layer). Compare it with what the processor
+could do: a GPU's arithmetic peak is far higher, but it is reached only on large matrix products (how fast this lab
+runs on a GPU has not been measured). The step-by-step loop gives it only small products at each step (with the
+practical's recurrent dropout, eight products of a 64 x 128 batch by a 128 x 128 matrix per step and batch: one per
+gate block for the input and for the hidden state), one step after another, 200 steps per batch. NVIDIA's fused cuDNN
+kernel runs the whole loop in one go, and Keras uses it only when recurrent_dropout is 0
+(keras/src/layers/rnn/lstm.py). Recurrent dropout multiplies the previous hidden state by a dropout mask inside every
+step; Keras draws the masks once per batch (one per review, unit and gate block) and reuses them at all 200 steps, and
+the fused kernel has no way to apply them. To try it yourself on Colab, with and without the GPU runtime, work in a
+copy of this notebook that you do not hand in (File > Save a copy), and delete the copy's cell that calls
+save_trained_model, so that notebooks 5 and 6 keep using this notebook's model; set RECURRENT_DROPOUT = 0 there, run
+it and compare the seconds per epoch. On a CPU the multiply-adds per review stay the same, but Keras then runs its
+fused cell; what the lab's benchmark recorded for it is in benchmarks/RESULTS.md (section "Recurrent dropout on a
+CPU").""")
 def _lstm_rate(answer, *, model, epoch_seconds, n_examples, validation_split):
     import numpy as np
 
@@ -114,7 +120,7 @@ def _lstm_rate(answer, *, model, epoch_seconds, n_examples, validation_split):
     if near(float(np.median(epoch_seconds)) / mean):
         raise NotYet("Divide by the median of the epoch times, as section 7 prints it, not the mean.")
     raise NotYet("Not this run's rate. Count the multiply-adds of one epoch's training (reviews x steps x "
-                 "4 n (m + n) x 3) and divide by the median seconds per epoch.")
+                 "4 n (d + n) x 3) and divide by the median seconds per epoch.")
 
 
 @exercise("04-3", answer_name="steps_at_256",
@@ -124,14 +130,15 @@ def _lstm_rate(answer, *, model, epoch_seconds, n_examples, validation_split):
           solution="""training_part = int(np.floor(len(x_train_fit) * (1 - VALIDATION_SPLIT)))
 steps_at_256 = int(np.ceil(training_part / 256))
 print(f"{training_part} training reviews: {steps_at_256} steps at batch 256, {steps_per_epoch} at batch {BATCH_SIZE}")""",
-          explanation="""20,000 training reviews / 256 = 78.1, so 79 steps (the last batch holds the remaining 32 reviews), against 313
-at batch 64; in the smoke profile 1,600 reviews give 7. Four times fewer updates per epoch: each update averages the
-gradient over four times more reviews, so it is less noisy, but Adam moves each weight by at most about the learning rate
-per update, whatever the gradient's size, so with the same learning rate the weights travel about four times less
+          explanation="""20,000 training reviews / 256 = 78.1, so 79 steps (the last batch holds the remaining 32 reviews), against 313 at
+batch 64; in the smoke profile 1,600 reviews give 7. Four times fewer updates per epoch: each update averages the
+gradient over four times more reviews, so it is less noisy, but Adam moves each weight by at most about the learning
+rate per update, whatever the gradient's size, so with the same learning rate the weights travel about four times less
 per epoch. A larger batch therefore usually wants a larger learning rate (a common rule of thumb scales it with the
-batch), or more epochs. To try it yourself: set BATCH_SIZE = 256 (and perhaps
-optimizer=keras.optimizers.Adam(learning_rate=0.002)), run again and compare the seconds per epoch and the
-validation accuracy.""")
+batch), or more epochs. To try it yourself, work in a copy of this notebook that you do not hand in (File > Save a
+copy), and delete the copy's cell that calls save_trained_model, so that notebooks 5 and 6 keep using this notebook's
+model; set BATCH_SIZE = 256 there (and perhaps optimizer=keras.optimizers.Adam(learning_rate=0.002)), run it and
+compare the seconds per epoch and the validation accuracy.""")
 def _steps_at_256(answer, *, n_examples, validation_split):
     training_part = _training_part(n_examples, validation_split)
     truth = math.ceil(training_part / 256)
