@@ -8,8 +8,8 @@ from . import NotYet, as_number, exercise
 
 
 @exercise("09-1", answer_name="best_lstm_multiply_adds_per_step",
-          hint="One direction: 4 gate blocks, each a units x (inputs + units) matrix times a vector. Then two "
-               "directions.",
+          hint="One direction: 4 gate blocks, each a vector of (inputs + units) numbers times an (inputs + units) x "
+               "units matrix. Then two directions.",
           solution="""best_lstm_multiply_adds_per_step = 2 * lstm_multiply_adds_per_step(BEST_LSTM_UNITS, BEST_CONV_FILTERS)""",
           explanation="2 x 4 x 64 x (128 + 64) = 98,304, three quarters of the practical's 131,072 per step. The "
                       "LSTMs' work shrinks more from the pooling, which halves the steps, and from length batching, "
@@ -39,11 +39,13 @@ def _third_rate(answer, *, base_rate):
 
 
 @exercise("09-3", answer_name="test_reviews_cut",
-          hint="Count the test reviews whose list of word ids is longer than BEST_MAXLEN (before any padding).",
+          hint="Section 5's first cell compares each training review's length with a maxlen. Do the same for the "
+               "test reviews, from lists that still have each review's own length.",
           solution="""test_reviews_cut = sum(len(review) > BEST_MAXLEN for review in x_test)""",
-          explanation="A small share of the test set: the 800-word limit keeps nearly every review whole, which is "
-                      "why the recipe could afford it only once padding was cut by batching reviews of similar "
-                      "length.")
+          explanation="A small share of the test set: the 800-word limit keeps nearly every review whole. Padded to "
+                      "800 words each, most of every batch would be zeros, all of them computed; batching reviews of "
+                      "similar length keeps the padded length per review close to the practical's 200 words "
+                      "(section 5 prints both padding fractions).")
 def _cut(answer, *, x_test, maxlen):
     value = as_number(answer, "a whole number")
     truth = sum(len(review) > maxlen for review in x_test)
