@@ -25,6 +25,7 @@ MEASURED_LOOKING = {
     "an amount of memory": r"(?<![\w.])\d[\d,.]*\s*(?:KiB|MiB|GiB)\b",
     "a speed-up": r"(?<![\w.])\d+(?:\.\d+)?x\b|\b\d+(?:\.\d+)? times (?:faster|slower|shorter|longer|as long|as fast)\b"
                   r"|\b\d+(?:\.\d+)?\s?% (?:faster|slower|shorter|longer)\b",
+    "a measured share": r"(?<![\w.])(?:about|roughly|nearly|almost|some|by)\s+\d+(?:\.\d+)?\s?%",
 }
 
 # The university practical's own recorded run (it does not say on what hardware), which the lab may quote as the practical's: the sentence
@@ -108,6 +109,59 @@ def test_the_checker_catches_copies_and_lets_the_practicals_figures_through():
     assert not unhomed_figures("The practical reported a test accuracy of 0.8499 after about 200 s per epoch.")
     assert not unhomed_figures("Each step costs 131,072 multiply-adds, 313 steps per epoch, 16 times fewer.")
     assert unhomed_figures("This lab reached 0.8499 too.")  # the practical's figure, but not said to be
+    assert unhomed_figures("XLA cut the wall-clock time of an epoch by about 30 % on the lab's CPU.")
+    assert not unhomed_figures("validation_split=0.2 holds out the last 20 % of the training reviews.")
+
+
+# --- the record stays in RESULTS.md, and a story about it holds for every recorded run ---
+
+def markdown_paragraphs(notebook: Path) -> list[str]:
+    return [paragraph for text in markdown_of(notebook).split("\n\n") if (paragraph := text.strip())]
+
+
+def test_notebooks_state_what_holds_and_do_not_narrate_benchmark_rounds():
+    """The history of the benchmark (its rounds, a day the machine ran faster, the VM's clock) belongs in RESULTS.md;
+    a notebook says what holds now and links there."""
+    history = re.compile(r"\b(?:first|second|third|fourth|later|earlier) round\b|\bon a day\b|twice as fast"
+                         r"|\bthe VM\b|\bthe machine's clock\b", re.IGNORECASE)
+    found = [f"{notebook.name}: {' '.join(paragraph.split())[:160]}..." for notebook in NOTEBOOKS
+             for paragraph in markdown_paragraphs(notebook) if history.search(paragraph)]
+    assert not found, "Benchmark history told in a notebook (move it to RESULTS.md):\n" + "\n".join(found)
+
+
+def sections_recording_several_runs(markdown: str) -> set[str]:
+    """Anchors of the RESULTS.md sections under which more than one run is recorded (sub-headings naming a run)."""
+    headings = []  # (level, anchor, text); headings are unique in RESULTS.md, so each line's own anchor is its anchor
+    for line in markdown.splitlines():
+        if heading := re.match(r"(#{1,6})\s+(.*?)\s*$", line):
+            headings.append((len(heading.group(1)), next(iter(github_anchors(line))), heading.group(2)))
+    several = set()
+    for index, (level, anchor, _) in enumerate(headings):
+        runs = 0
+        for deeper_level, _, text in headings[index + 1:]:
+            if deeper_level <= level:
+                break
+            runs += bool(re.search(r"\brun\b", text, re.IGNORECASE))
+        if runs >= 2:
+            several.add(anchor)
+    return several
+
+
+SINGLE_RUN = re.compile(r"\b(?:the|this) (?:development machine's |recorded |lab's )+run\b(?!s)", re.IGNORECASE)
+
+
+def test_a_story_about_several_recorded_runs_is_not_told_of_one():
+    """Where RESULTS.md records several runs of something, a notebook paragraph that links there speaks of the runs
+    (what they share, or that they differed), never of "the recorded run" as if there were one."""
+    several = sections_recording_several_runs(RESULTS.read_text(encoding="utf-8"))
+    assert "notebook-8-architectures-compared" in several
+    found = []
+    for notebook in NOTEBOOKS:
+        for paragraph in markdown_paragraphs(notebook):
+            linked = {anchor for target, anchor in LINK.findall(paragraph) if target.endswith("RESULTS.md")}
+            if linked & several and (match := SINGLE_RUN.search(paragraph)):
+                found.append(f"{notebook.name}: '{match.group(0)}' in: {' '.join(paragraph.split())[:160]}...")
+    assert not found, "One run told as the record where several were recorded:\n" + "\n".join(found)
 
 
 # --- links into RESULTS.md (and the README's own anchors) ---
