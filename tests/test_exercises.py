@@ -2,6 +2,7 @@
 the answer away, the published solutions pass their own checks, and the grader counts them as information only."""
 
 import json
+import re
 import shutil
 
 import pytest
@@ -81,6 +82,9 @@ def test_no_hint_gives_the_answer_away(name):
     exercise_ = registered()[name]
     assert exercise_.hint and exercise_.explanation and exercise_.solution
     assert exercise_.solution not in exercise_.hint
+    # nor does it spell out the recipe: no library call the solution makes is named in the hint
+    calls = set(re.findall(r"\b((?:np|keras|tf|plt)\.[\w.]+)\s*\(", exercise_.solution))
+    assert not [call for call in calls if call in exercise_.hint], f"{name}'s hint names the solution's calls"
 
 
 def outputs(cell):

@@ -16,9 +16,9 @@ def _reordered(weights, order: str):
 
 
 @exercise("01-1", answer_name="textbook_order_difference",
-          hint="Rearrange each weight's four blocks so lstm_forward reads the forget block where it expects the input "
-               "block and the other way round (np.split(w, 4, axis=-1), swap the first two, np.concatenate), run "
-               "lstm_forward on them and take the largest absolute difference from keras_hidden.",
+          hint="Each weight holds four blocks side by side along its last axis. Put the forget block where "
+               "lstm_forward expects the input block and the other way round, in every weight, run lstm_forward on "
+               "the result and compare its hidden states with keras_hidden: how far apart are they at most?",
           solution="""blocks = lambda w: np.split(w, 4, axis=-1)
 swapped = [np.concatenate([blocks(w)[1], blocks(w)[0], blocks(w)[2], blocks(w)[3]], axis=-1)
            for w in check_lstm.get_weights()]

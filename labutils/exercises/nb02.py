@@ -74,9 +74,9 @@ def _share_positive_with_word(answer, *, word, word_index, reviews, labels):
 
 
 @exercise("02-2", answer_name="oov_share_2000",
-          hint="Load the data again with keras.datasets.imdb.load_data(num_words=2000), take the first training review "
-               "of that load as a NumPy array and compute the mean of (review == 2): the share of all its tokens, "
-               "as a fraction between 0 and 1.",
+          hint="Load the data again, this time keeping only the 2,000 most frequent ids, and look at the first training "
+               "review of that load: which id stands for a word outside the vocabulary, and what share of all the "
+               "review's tokens is it (a fraction between 0 and 1)?",
           solution="""(x_train_2000, _), _ = keras.datasets.imdb.load_data(num_words=2000)
 oov_share_2000 = np.mean(np.array(x_train_2000[0]) == 2)""",
           explanation="""About one token in ten (21 of the first review's 218) becomes <oov> with num_words=2000, against about one in
@@ -108,9 +108,9 @@ def _oov_share(answer, *, first_review):
 
 
 @exercise("02-3", answer_name="maxlen_for_90_percent",
-          hint="A review is kept whole when its length is at most maxlen, so np.mean(train_lengths <= maxlen) is the "
-               "share kept whole for a given maxlen. np.percentile takes percentages from 0 to 100. Whatever you "
-               "compute, check it with that share, and check the maxlen one token shorter too.",
+          hint="A review is kept whole when its length is at most maxlen, so the share kept whole is the share of "
+               "train_lengths at or below maxlen. Whatever way you find your maxlen, compute that share for it and for "
+               "the maxlen one token shorter.",
           solution="""maxlen_for_90_percent = MAXLEN
 while np.mean(train_lengths <= maxlen_for_90_percent) < 0.9:
     maxlen_for_90_percent += 1

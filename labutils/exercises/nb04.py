@@ -133,9 +133,9 @@ print(f"{training_part} training reviews: {steps_at_256} steps at batch 256, {st
           explanation="""20,000 training reviews / 256 = 78.1, so 79 steps (the last batch holds the remaining 32 reviews), against 313 at
 batch 64; in the smoke profile 1,600 reviews give 7. Four times fewer updates per epoch: each update averages the
 gradient over four times more reviews, so it is less noisy, but Adam moves each weight by at most about the learning
-rate per update, whatever the gradient's size, so with the same learning rate the weights travel about four times less
-per epoch. A larger batch therefore usually wants a larger learning rate (a common rule of thumb scales it with the
-batch), or more epochs. To try it yourself, work in a copy of this notebook that you do not hand in (File > Save a
+rate per update, whatever the gradient's size, so with the same learning rate the weights can travel up to about four
+times less per epoch. A larger batch therefore usually wants a larger learning rate (a rule of thumb raises it with
+the batch; for Adam often by the square root of the batch's growth), or more epochs. To try it yourself, work in a copy of this notebook that you do not hand in (File > Save a
 copy), and delete the copy's cell that calls save_trained_model, so that notebooks 5 and 6 keep using this notebook's
 model; set BATCH_SIZE = 256 there (and perhaps optimizer=keras.optimizers.Adam(learning_rate=0.002)), run it and
 compare the seconds per epoch and the validation accuracy.""")

@@ -20,9 +20,9 @@ def _last(sequence, token) -> int:
 
 
 @exercise("07-1", answer_name="verdict_change_after_but",
-          hint="Pad my_ids to MAXLEN (keras.utils.pad_sequences), run read_reviews on it, find the step of the last "
-               "'but' in the padded row, and subtract the running verdict after the word before it from the verdict "
-               "at the last step, as section 4 does.",
+          hint="Prepare my_ids the way the lesson prepares every review before the model reads it, get the running "
+               "verdict as section 4 does, and compare the verdict at the end with the verdict just before the last "
+               "'but'.",
           solution="""my_padded = keras.utils.pad_sequences([my_ids], maxlen=MAXLEN)
 my_trace, my_running = read_reviews(my_padded)
 my_but_step = MAXLEN - 1 - list(my_padded[0])[::-1].index(BUT_ID)
@@ -130,9 +130,8 @@ def _final_states(read, token_ids, unit):
 
 
 @exercise("07-3", answer_name="unit_label_correlation",
-          hint="Run read_reviews on x_test_padded[candidate_indices] in batches of 100 (as section 4 does), keep "
-               "trace.cell[:, -1, UNIT] for each review, and correlate it with y_test[candidate_indices] "
-               "(np.corrcoef).",
+          hint="Read the candidate reviews as section 4 does (in batches), keep unit UNIT's cell state after each "
+               "review's last word, and measure how strongly it goes with the reviews' labels (a correlation).",
           solution="""final_cell = np.concatenate([read_reviews(x_test_padded[candidate_indices[start:start + 100]])[0].cell[:, -1, UNIT]
                              for start in range(0, len(candidate_indices), 100)])
 candidate_labels = y_test[candidate_indices]

@@ -35,8 +35,8 @@ def _gain(answer, *, comparison):
 
 
 @exercise("08-2", answer_name="simple_rnn_reach",
-          hint="Reverse the array so that index k is k words before the end, divide by its value at the last word, "
-               "and find the first index where the ratio is below 0.001 (np.flatnonzero helps).",
+          hint="Which end of the array is the last word, and what are you comparing each value with? Count the "
+               "distance in words back from the end.",
           solution="""by_distance = gradients["SimpleRNN, trained"][::-1]
 below = np.flatnonzero(by_distance / by_distance[0] < 1e-3)
 simple_rnn_reach = int(below[0]) if below.size else -1""",
@@ -44,7 +44,7 @@ simple_rnn_reach = int(below[0]) if below.size else -1""",
                       "sometimes fell below a thousandth and then underflowed to zero within the review, and once "
                       "reached the first word undiminished (benchmarks/RESULTS.md, notebook 8). Run the same line on "
                       "the trained LSTM and compare. Whatever your number, the SimpleRNN scored far below the gated "
-                      "layers in every recorded run, so how far its gradient reaches is not the whole reason it "
+                      "layers in every run that recorded its score, so how far its gradient reaches is not the whole reason it "
                       "fails. (In the smoke profile the models are barely trained, and the numbers mean little.)")
 def _reach(answer, *, gradients):
     import numpy as np

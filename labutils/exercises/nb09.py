@@ -8,8 +8,8 @@ from . import NotYet, as_number, exercise
 
 
 @exercise("09-1", answer_name="best_lstm_multiply_adds_per_step",
-          hint="One direction: 4 gate blocks, each a vector of (inputs + units) numbers times an (inputs + units) x "
-               "units matrix. Then two directions.",
+          hint="Section 2's count per step applies to each direction of the bidirectional LSTM: what are its inputs "
+               "and its units here?",
           solution="""best_lstm_multiply_adds_per_step = 2 * lstm_multiply_adds_per_step(BEST_LSTM_UNITS, BEST_CONV_FILTERS)""",
           explanation="2 x 4 x 64 x (128 + 64) = 98,304, three quarters of the practical's 131,072 per step. The "
                       "LSTMs' work shrinks more from the pooling, which halves the steps, and from length batching, "
