@@ -44,8 +44,9 @@ simple_rnn_reach = int(below[0]) if below.size else -1""",
                       "sometimes fell below a thousandth and then underflowed to zero within the review, and once "
                       "reached the first word undiminished (benchmarks/RESULTS.md, notebook 8). Run the same line on "
                       "the trained LSTM and compare. Whatever your number, the SimpleRNN scored far below the gated "
-                      "layers in every run that recorded its score, so how far its gradient reaches is not the whole reason it "
-                      "fails. (In the smoke profile the models are barely trained, and the numbers mean little.)")
+                      "layers in every run that recorded its score, which suggests (untested) that how far its gradient "
+                      "reaches is not the whole reason it fails. (In the smoke profile the models are barely "
+                      "trained, and the numbers mean little.)")
 def _reach(answer, *, gradients):
     import numpy as np
 
@@ -60,8 +61,8 @@ def _reach(answer, *, gradients):
 
 
 @exercise("08-3", answer_name="no_control_best_epoch",
-          hint="Which of the history's lists measures what the question asks about? Find where it is lowest, and "
-               "remember that Python counts positions from 0 while epochs count from 1.",
+          hint="Which of the history's lists measures what the question asks about, and at which epoch is it "
+               "lowest?",
           solution="""no_control_best_epoch = int(np.argmin(control_histories["no control"]["val_loss"])) + 1""",
           explanation="With patience=2, training stops two epochs after the best one, or at the last epoch if that "
                       "comes first; restore_best_weights then returns to the best epoch either way, so more patience "
