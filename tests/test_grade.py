@@ -484,7 +484,9 @@ def test_a_printed_accuracy_that_disagrees_with_keras_own_log_fails(hand_in):
         edit_stream(nb, "accuracy_from_predictions = ", lambda text: re.sub(r"from evaluate: \S+", "from evaluate: 0.8612", text))
         edit_stream(nb, "matrix = confusion_matrix(", lambda text: re.sub(r"TP [0-9,]+", "TP 10,780", text))
     tamper(hand_in, NB5, forge_everywhere)
-    assert "disagrees with Keras' own evaluate line in the same cell (accuracy: 0.8502)" in reasons(grade_folder(hand_in)[NB5])
+    found = re.search(r"disagrees with Keras' own evaluate line in the same cell \(accuracy: (0\.\d{4})\)",
+                      reasons(grade_folder(hand_in)[NB5]))
+    assert found and found.group(1) != "0.8612"  # the run's own figure, as Keras logged it
 
 
 def test_a_smoke_run_relabelled_as_full_fails_on_its_training_log(hand_in):
