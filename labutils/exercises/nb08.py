@@ -43,10 +43,10 @@ simple_rnn_reach = int(below[0]) if below.size else -1""",
           explanation="The answer depends on the run. In the lab's recorded runs the trained SimpleRNN's gradient "
                       "sometimes fell below a thousandth and then underflowed to zero within the review, and once "
                       "reached the first word undiminished (benchmarks/RESULTS.md, notebook 8). Run the same line on "
-                      "the trained LSTM and compare. Whatever your number, the SimpleRNN scored far below the gated "
-                      "layers in every run that recorded its score, which suggests (untested) that how far its gradient "
-                      "reaches is not the whole reason it fails. (In the smoke profile the models are barely "
-                      "trained, and the numbers mean little.)")
+                      "the trained LSTM and compare. Whatever your number, the SimpleRNN's best validation accuracy "
+                      "stayed far below the gated layers' in every run that recorded it, which suggests (untested) "
+                      "that how far its gradient reaches is not the whole reason it fails. (In the smoke profile the "
+                      "models are barely trained, and the numbers mean little.)")
 def _reach(answer, *, gradients):
     import numpy as np
 
