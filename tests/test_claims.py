@@ -28,8 +28,8 @@ MEASURED_LOOKING = {
     "a measured share": r"(?<![\w.])(?:about|roughly|nearly|almost|some|by)\s+\d+(?:\.\d+)?\s?%",
 }
 
-# The university practical's own recorded run (it does not say on what hardware), which the lab may quote as the practical's: the sentence
-# that quotes one must say it is the practical's. Source: the practical's listing and output (313/313 steps of
+# The university practical's own recorded run (it does not say on what hardware), which the lab may quote as the
+# practical's: the sentence that quotes one must say it is the practical's. Source: the practical's listing and output (313/313 steps of
 # 197-254 s, 628-658 ms per step; test accuracy 0.8499199748039246; best validation accuracy 0.8612 at epoch 4).
 PRACTICALS_OWN = {
     "0.8499": "the practical's test accuracy",
