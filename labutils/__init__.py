@@ -19,6 +19,7 @@ from .artifacts import load_results, load_trained_model, save_results, save_trai
 from .environment import is_colab, setup
 from .errors import DataUnavailableError, ResultsError, ReviewTextError
 from .profiles import apply_run_profile, current_profile
+from .viva import check_conclusion, show_model_answer
 
 __version__ = "0.1.0"
 
@@ -46,6 +47,7 @@ __all__ = [
     "ReviewTextError",
     "apply_run_profile",
     "build_practical_model",
+    "check_conclusion",
     "check_exercise",
     "current_profile",
     "is_colab",
@@ -58,6 +60,7 @@ __all__ = [
     "plot_length_histogram",
     "save_results",
     "save_trained_model",
+    "show_model_answer",
     "setup",
     "show_hint",
     "show_solution",

@@ -119,6 +119,13 @@ def exercise_id(cell: dict) -> str:
     return value if isinstance(value, str) else ""
 
 
+def answer_id(cell: dict) -> str:
+    """The written answer a cell holds (``metadata.labutils.answer``, e.g. "Q5" or "conclusion"), or ""."""
+    labutils_metadata = cell.get("metadata", {}).get("labutils", {}) if isinstance(cell.get("metadata"), dict) else {}
+    value = labutils_metadata.get("answer", "") if isinstance(labutils_metadata, dict) else ""
+    return value if isinstance(value, str) else ""
+
+
 def first_line(source: str) -> str:
     """The first non-blank line of a cell, to name it in a report."""
     return next((line.strip() for line in source.splitlines() if line.strip()), "")[:60]
@@ -133,13 +140,15 @@ def describe_notebook(notebook: dict, file_name: str) -> dict:
         if cell.get("cell_type") != "code":
             continue
         source = cell_source(cell)
-        if identity_values(source) is not None or exercise_id(cell):
+        if identity_values(source) is not None or exercise_id(cell) or answer_id(cell):
             continue  # the student fills these in
         evidence = cell.get("metadata", {}).get("labutils", {}).get("evidence")
         lesson_cells.append({"fingerprint": fingerprint(source), "first_line": first_line(source), "evidence": evidence})
     part = notebook.get("metadata", {}).get("labutils", {}).get("part", "practical")
     exercises = [exercise_id(cell) for cell in cells if cell.get("cell_type") == "code" and exercise_id(cell)]
-    return {"file": file_name, "title": title, "part": part, "lesson_cells": lesson_cells, "exercises": exercises}
+    answers = [answer_id(cell) for cell in cells if answer_id(cell)]
+    entry = {"file": file_name, "title": title, "part": part, "lesson_cells": lesson_cells, "exercises": exercises}
+    return entry | ({"answers": answers} if answers else {})
 
 
 def build_manifest(notebooks_dir: Path) -> dict:
@@ -154,7 +163,8 @@ def build_manifest(notebooks_dir: Path) -> dict:
 
 def _lesson(entries: dict) -> dict:
     """What makes a version of the lesson: each notebook's lesson-cell fingerprints and evidence marks."""
-    return {notebook_id: [(cell["fingerprint"], cell["evidence"]) for cell in entry["lesson_cells"]]
+    return {notebook_id: ([(cell["fingerprint"], cell["evidence"]) for cell in entry["lesson_cells"]],
+                          entry.get("answers", []))
             for notebook_id, entry in entries.items()}
 
 
