@@ -3,6 +3,8 @@
 #   make lab NOTEBOOKS="7 8 9"   the notebooks beyond the practical (notebook 8 trains eleven models: the longest;
 #                                recorded timings in benchmarks/RESULTS.md)
 #   make test   install the test tools, run the unit tests and every notebook (smoke profile)
+#   make ci     what CI runs: make test on tensorflow-cpu (in .venv-ci), then the start-up check with the
+#               `tensorflow` package that students install (in .venv)
 #   make grade SUBMISSIONS=folder   grade students' executed notebooks (writes grades.csv and grades.json)
 #   make compat STACK=colab   the tests, notebooks included (smoke), in a throwaway environment with Colab's library
 #                             versions (STACK=lowest: the lowest versions the lab admits; STACK=latest)
@@ -18,13 +20,22 @@ STACK ?= colab
 TEST_REQUIREMENTS ?= requirements-dev.txt
 BIN := $(VENV)/bin
 
-.PHONY: lab test jupyter grade compat clean
+.PHONY: lab test ci student-start-up jupyter grade compat clean
 
 lab: $(VENV)/.installed-$(basename $(REQUIREMENTS))
 	$(BIN)/python -m labutils run $(NOTEBOOKS) --profile $(PROFILE) --out executed $(if $(HTML),--html)
 
 test: $(VENV)/.installed-$(basename $(TEST_REQUIREMENTS))
 	LABUTILS_PROFILE=smoke $(BIN)/python -m pytest
+
+# CI: every test on the CPU-only build (faster here), then what a student's notebooks print with the package they
+# install: the smoke run of notebooks 1-4 with `tensorflow`, checked for TensorFlow's start-up lines.
+ci:
+	$(MAKE) test VENV=.venv-ci TEST_REQUIREMENTS=requirements-ci.txt
+	$(MAKE) student-start-up
+
+student-start-up: $(VENV)/.installed-$(basename $(TEST_REQUIREMENTS))
+	LABUTILS_PROFILE=smoke $(BIN)/python -m pytest tests/test_runner.py -k start_up_noise
 
 grade: $(VENV)/.installed-$(basename $(REQUIREMENTS))
 	$(BIN)/python -P -m labutils grade $(SUBMISSIONS) --csv grades.csv --json grades.json

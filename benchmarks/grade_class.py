@@ -2,13 +2,16 @@
 
 Builds a class from the full-profile hand-in in tests/fixtures/full-run-hand-in.zip (each student gets their own name,
 roll number and run_id, six notebooks each), then times ``labutils.course.grade.grade_paths`` over the whole folder several
-times and reports the median, with the machine it ran on. Not a test: speed lives here, not in pytest.
+times and reports the median (wall and CPU seconds, peak memory), with the machine it ran on. Each student's notebook
+6 carries answers of their own; ``--copied-answers`` gives every student the same answers instead (each is then
+flagged, naming the others; identical texts are grouped, so it is not the slowest case for the comparison). Not a test: speed lives here, not in pytest.
 """
 
 import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import sys
 import tempfile
@@ -41,25 +44,34 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=34, help="students of six notebooks each (34: 204 notebooks)")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--copied-answers", action="store_true",
+                        help="every student hands in the same viva answers (each is flagged, naming the others)")
     parser.add_argument("--hostile", action="store_true",
                         help="make three students' files hostile: a 200,000-digit accuracy line, a 300,000-line cell of "
                              "their own, a name that is not valid Unicode, and a link to a classmate's notebook")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "class"
-        files = build_class(unpack_full_run(Path(tmp) / "hand-in"), folder, args.students)
+        files = build_class(unpack_full_run(Path(tmp) / "hand-in"), folder, args.students,
+                            own_answers=not args.copied_answers)
         if args.hostile:
             make_hostile(folder)
         size_mb = sum(p.stat().st_size for p in folder.rglob("*.ipynb")) / 2**20
-        seconds, results = [], None
+        seconds, cpu_seconds, results = [], [], None
         for _ in range(args.repeats):
-            started = time.perf_counter()
+            results = None
+            started, started_cpu = time.perf_counter(), time.process_time()
             results = grade.grade_paths([folder], grade.Settings(required=grade.required_notebooks("practical", grade.load_manifest())))
             seconds.append(time.perf_counter() - started)
+            cpu_seconds.append(time.process_time() - started_cpu)
     passed = sum(sub.status == "PASS" for sub in results)
+    flagged = sum(sub.status == "FLAGGED" for sub in results)
     print(json.dumps({
         "notebooks": files, "students": args.students, "hostile": args.hostile, "megabytes": round(size_mb, 1), "passed": passed,
+        "copied_answers": args.copied_answers, "flagged": flagged,
         "seconds": [round(s, 3) for s in seconds], "median_seconds": round(statistics.median(seconds), 3),
+        "cpu_seconds": [round(s, 3) for s in cpu_seconds], "median_cpu_seconds": round(statistics.median(cpu_seconds), 3),
+        "peak_memory_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}",
         "python": platform.python_version(),
     }, indent=2))

@@ -45,3 +45,12 @@ def run_profile_banner_start(name: str) -> str:
 EXERCISE_LINE = "Exercise {exercise_id}: {verdict}"
 EXERCISE_CORRECT, EXERCISE_NOT_YET, EXERCISE_UNANSWERED = "correct.", "not yet.", "not answered yet:"
 EXERCISE_RESULT = re.compile(r"^Exercise (\d\d-\d{1,2}): (correct\.|not yet\.|not answered yet:)", re.M)
+
+# Notebook 6 (lesson version 7 on) prints the run it talks about; the grader holds the student's conclusion against
+# these lines: "Run profile: full; test accuracy 0.8517, test loss 0.3528, 5 epoch(s)", one line per epoch
+# "epoch 3: loss 0.2700, validation loss 0.3500   accuracy 0.8900, validation accuracy 0.8500 (gap +0.0400)",
+# and notebook 5's figures "precision      0.8532".
+VIVA_RUN = re.compile(r"^Run profile: \w+; test accuracy ([0-9]{1,3}\.[0-9]{1,12}), test loss ([0-9]{1,3}\.[0-9]{1,12})", re.M)
+VIVA_EPOCH = re.compile(r"^epoch (\d{1,6}): loss ([0-9]{1,3}\.[0-9]{1,12}), validation loss ([0-9]{1,3}\.[0-9]{1,12}) +"
+                        r"accuracy ([0-9]{1,3}\.[0-9]{1,12}), validation accuracy ([0-9]{1,3}\.[0-9]{1,12})", re.M)
+VIVA_METRIC = re.compile(r"^(test_accuracy|test_loss|precision|recall|f1|roc_auc) +([0-9]{1,3}\.[0-9]{1,12})[ \t]*$", re.M)

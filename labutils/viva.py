@@ -17,7 +17,6 @@ import math
 import re
 import unicodedata
 
-from .practical import PRACTICAL_REPORTED
 
 QUESTIONS = {
     1: 'Why was LSTM developed?',
@@ -132,18 +131,27 @@ def model_answer_shingles(number: int) -> set:
 
 # --- figures quoted in a conclusion -------------------------------------------------------------------------------
 
-# A decimal fraction (0.8517) or a percentage (85.2 %, 85 per cent); whole numbers without % (5 epochs, 200 words)
-# are not figures of this kind.
-_QUOTED = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,6})?)(\s?(?:%|per\s?cent))?(?![\w])", re.I)
+# A decimal fraction (0.8517, or notebook 5's 0.8516600131988525) or a percentage (85.2 %, 85 per cent); whole numbers
+# without % (5 epochs, 200 words) are not figures of this kind.
+_QUOTED = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,20})?)(\s?(?:%|per\s?cent))?(?![\w])", re.I)
 _TEST_ACCURACY_PHRASE = re.compile(r"test(?:ing)?(?:[- ]set)? accuracy", re.I)
 _EPOCH_MENTION = re.compile(r"\bepoch\s+(\d{1,3})\b", re.I)
+_METRIC_WORD = re.compile(r"accura|precision|recall|\bf1\b|\bf-score|\bauc\b|\bloss|\bgap\b|\berror|chance", re.I)
 _CURVES_WORDS = re.compile(r"overfit|over-fit|validation loss|learning curve|val_loss", re.I)
+# A sentence that names another run: its figures are that run's, not checked against the student's.
+_ANOTHER_RUN = re.compile(r"practical|notebook\s*[0-9]|recorded|benchmark|results\.md|another run|other run|"
+                          r"classmate|paper|published|keras-io|tutorial", re.I)
+PRINTED_DECIMALS = 4  # notebook 6 prints the run's figures with 4 decimals
 
 
 def quoted_figures(text: str) -> list[tuple[str, float, int, int]]:
-    """Accuracy-like figures in ``text``: (as written, as a fraction, decimals of the fraction, position)."""
+    """Figures quoted of an accuracy, a loss or a metric in ``text`` (a fraction such as 0.8517, or a percentage,
+    next to one of those words): (as written, as a fraction, its decimals as a fraction, position)."""
     found = []
+    metric_words = [(m.start(), m.end()) for m in _METRIC_WORD.finditer(text)]
     for match in _QUOTED.finditer(text):
+        if not any(-15 <= start - match.end() <= 15 or 0 <= match.start() - end <= 40 for start, end in metric_words):
+            continue  # not said of an accuracy, a loss or a metric (a 20 % split, a 0.2 dropout)
         number, percent = match.group(1), match.group(2)
         decimals = len(number.split(".")[1]) if "." in number else 0
         if percent:
@@ -157,13 +165,17 @@ def quoted_figures(text: str) -> list[tuple[str, float, int, int]]:
 
 
 def _matches(value: float, decimals: int, figure: float) -> bool:
-    """``value`` written with ``decimals`` decimals is ``figure``, rounded or cut to that many."""
-    return math.isfinite(figure) and abs(value - figure) <= 10 ** -decimals + 1e-9
+    """``value`` written with ``decimals`` decimals is ``figure`` (known to 4 decimals), rounded or cut."""
+    if not math.isfinite(figure):
+        return False
+    step, known = 10.0 ** -decimals, 10.0 ** -PRINTED_DECIMALS / 2 + 1e-12
+    return abs(value - figure) <= step / 2 + known or 0 <= figure - value < step + known
 
 
 def run_figures(history: dict, results: dict) -> dict[str, list[float]]:
-    """The figures of a run a conclusion may quote, by name: test accuracy and loss, the metrics of notebook 5, and
-    every epoch's training and validation accuracy and loss."""
+    """The figures of a run a conclusion may quote, by name: test accuracy and loss, the metrics of notebook 5,
+    every epoch's training and validation accuracy and loss and the gap between the accuracies, the test error
+    rate, and chance (0.5 on IMDb's balanced classes)."""
     figures: dict[str, list[float]] = {}
     for key, name in (("test_accuracy", "test accuracy"), ("test_loss", "test loss"), ("precision", "precision"),
                       ("recall", "recall"), ("f1", "F1"), ("roc_auc", "ROC AUC")):
@@ -173,38 +185,44 @@ def run_figures(history: dict, results: dict) -> dict[str, list[float]]:
                       ("loss", "training loss"), ("val_loss", "validation loss")):
         values = history.get(key) or []
         figures[name] = [float(value) for value in values if isinstance(value, (int, float))]
+    figures["accuracy gap"] = [abs(a - v) for a, v in zip(figures["training accuracy"], figures["validation accuracy"])]
+    if "test accuracy" in figures:
+        figures["test error rate"] = [1 - figures["test accuracy"][0]]
+    figures["chance"] = [0.5]
     return figures
 
 
 def conclusion_findings(text: str, history: dict, results: dict) -> dict:
-    """What a conclusion quotes, held against the run: the test accuracy it quotes, whether it names the epoch that
-    validation picked and says what the learning curves showed, and figures that are none of the run's.
-
-    Figures of the practical's own printed run (e.g. its test accuracy 0.8499) are allowed when the sentence that
-    quotes them names the practical.
-    """
+    """What a conclusion quotes, held against the run: the test accuracy it quotes, whether it names the epoch
+    after which the validation loss was lowest and says what the learning curves showed, and figures that are none
+    of the run's. A sentence that names another run (the practical's, a notebook's recorded run, a classmate's) is
+    about that run: its figures are not held against this one."""
     figures = run_figures(history, results)
     every = [value for values in figures.values() for value in values]
     test_accuracy = (figures.get("test accuracy") or [math.nan])[0]
     findings = {"test_accuracy": test_accuracy, "quoted_test_accuracy": [], "wrong_test_accuracy": [],
                 "unmatched": [], "epochs_mentioned": [], "curves_mentioned": bool(_CURVES_WORDS.search(text))}
-    sentences = [(m.start(), m.group(0)) for m in re.finditer(r"[^.!?\n]*(?:[.!?](?!\d)|\n|$)", text) if m.group(0)]
+    sentences = [(m.start(), m.group(0)) for m in re.finditer(r"(?:[^.!?;\n]|[.](?=\d))+[.!?;]?", text)]
 
     def sentence_at(position: int) -> str:
         return next((s for start, s in reversed(sentences) if start <= position), "")
 
-    test_phrases = [m.end() for m in _TEST_ACCURACY_PHRASE.finditer(text)]
-    for written, value, decimals, position in quoted_figures(text):
-        about_practical = "practical" in sentence_at(position).lower()
-        after_test_phrase = any(0 <= position - end <= 40 for end in test_phrases)
-        if after_test_phrase and not about_practical:
+    figures_quoted = quoted_figures(text)
+    # the figure right after "test accuracy" (no other metric named in between) is the quoted test accuracy
+    quoted_as_test = set()
+    for phrase in _TEST_ACCURACY_PHRASE.finditer(text):
+        following = [figure for figure in figures_quoted if 0 <= figure[3] - phrase.end() <= 40]
+        if following and not _METRIC_WORD.search(text[phrase.end():following[0][3]]):
+            quoted_as_test.add(following[0][3])
+    for written, value, decimals, position in figures_quoted:
+        if _ANOTHER_RUN.search(sentence_at(position)):
+            continue
+        if position in quoted_as_test:
             target = findings["quoted_test_accuracy"] if _matches(value, decimals, test_accuracy) else findings["wrong_test_accuracy"]
             target.append(written)
-            continue
-        if _matches(value, decimals, test_accuracy):
+        elif _matches(value, decimals, test_accuracy):
             findings["quoted_test_accuracy"].append(written)
-        elif not any(_matches(value, decimals, figure) for figure in every) and not (
-                about_practical and any(_matches(value, decimals, figure) for figure in PRACTICAL_REPORTED)):
+        elif not any(_matches(value, decimals, figure) for figure in every):
             findings["unmatched"].append(written)
     findings["epochs_mentioned"] = sorted({int(number) for number in _EPOCH_MENTION.findall(text)})
     return findings
@@ -218,7 +236,8 @@ def check_conclusion(conclusion: str, history: dict, results: dict) -> None:
     text = written_conclusion(conclusion)
     if not is_written(text):
         print("Conclusion: not written yet. Write it in MY_CONCLUSION above, in your own words: what you built and "
-              "trained, your run's test accuracy, the epoch validation picked, and what the learning curves showed. "
+              "trained, your run's test accuracy, after which epoch the validation loss was lowest, and what the learning "
+              "curves showed. Plain text only (no f-string, no {...}): the grader reads the text as written. "
               "Then run the whole notebook again (Restart & Run All) before you hand it in.")
         return
     found = conclusion_findings(text, history, results)
@@ -241,13 +260,15 @@ def check_conclusion(conclusion: str, history: dict, results: dict) -> None:
                      f"validation loss was lowest after epoch {lowest_loss_epoch} and the validation accuracy highest "
                      f"after epoch {best_accuracy_epoch}" + ("." if matching else ": check which you mean."))
     else:
-        lines.append("  - the epoch validation picked: not mentioned (question 10's evidence says which it was).")
+        lines.append("  - the epoch after which the validation loss was lowest: not mentioned (question 10's evidence "
+                     "says which it was).")
     lines.append("  - learning curves: " + ("you say what they showed; check it against question 10's evidence."
                                            if found["curves_mentioned"] else
                                            "not mentioned (what did the validation loss do, epoch by epoch?)."))
     if found["unmatched"]:
-        lines.append(f"  - {', '.join(found['unmatched'])}: none of your run's figures. If it is another run's or the "
-                     "practical's, say so in the same sentence; otherwise quote your own.")
+        lines.append(f"  - {', '.join(found['unmatched'])}: none of your run's figures. If it is another run's (the "
+                     "practical's, a notebook's recorded run), name that run in the same sentence; otherwise quote your "
+                     "own.")
     print("\n".join(lines))
 
 
@@ -256,10 +277,7 @@ def show_model_answer(question: int) -> None:
 
     Read it after writing your own answer, to compare; the grader flags answers copied from it.
     """
-    try:
-        number = int(question)
-    except (TypeError, ValueError):
-        number = 0
+    number = question if isinstance(question, int) and not isinstance(question, bool) else 0
     if number not in MODEL_ANSWERS:
         print(f"There is no question {question!r}: the viva has questions 1 to {len(MODEL_ANSWERS)}.")
         return

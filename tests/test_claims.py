@@ -14,6 +14,8 @@ from pathlib import Path
 
 from helpers import NOTEBOOKS, ROOT
 
+from labutils.viva import MODEL_ANSWERS
+
 README = ROOT / "README.md"
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 
@@ -61,7 +63,8 @@ def code_of(notebook: Path) -> str:
 
 def texts_that_must_not_copy_measurements() -> dict[str, str]:
     """README.md and every notebook (markdown, and code, which could print a hard-coded claim)."""
-    texts = {"README.md": README.read_text(encoding="utf-8")}
+    texts = {"README.md": README.read_text(encoding="utf-8"),
+             "labutils/viva.py (the model answers)": "\n\n".join(MODEL_ANSWERS.values())}
     for notebook in NOTEBOOKS:
         texts[f"{notebook.name} (markdown)"] = markdown_of(notebook)
         texts[f"{notebook.name} (code)"] = code_of(notebook)

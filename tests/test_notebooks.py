@@ -125,3 +125,35 @@ def test_the_gate_pictures_reuse_notebook_1s_numpy_lstm():
                    if c["cell_type"] == "code")
     assert "from labutils import lstm_forward" in code and "def lstm_step" not in code  # one LSTM, not a copy
     assert "assert max_difference < 1e-4" in code
+
+
+def test_the_student_writes_each_viva_answer_below_its_evidence():
+    """Notebook 6: one answer cell per question, right after the evidence cell whose figures it quotes, each with
+    the lab's heading and placeholder; the conclusion cell holds only MY_CONCLUSION, and a lesson cell checks it."""
+    from labutils.viva import ANSWER_IDS, CONCLUSION_NAME, answer_cell_source, written_answer
+
+    cells = load(ROOT / "notebooks" / "06_viva_voce.ipynb")["cells"]
+    tags = [cell["metadata"].get("labutils", {}).get("answer") for cell in cells]
+    assert [tag for tag in tags if tag] == list(ANSWER_IDS)
+    for index, (cell, tag) in enumerate(zip(cells, tags)):
+        if tag and tag != "conclusion":
+            number = int(tag[1:])
+            assert cell["cell_type"] == "markdown" and source(cell) == answer_cell_source(number)
+            assert written_answer(source(cell)) == "" and cells[index - 1]["cell_type"] == "code"
+            assert source(cells[index - 2]).startswith(f"### {number}. ") or source(cells[index - 3]).startswith(f"### {number}. ")
+    conclusion = cells[tags.index("conclusion")]
+    assert conclusion["cell_type"] == "code" and source(conclusion).startswith(f'{CONCLUSION_NAME} = """')
+    assert "check_conclusion(MY_CONCLUSION, history=history, results=results)" in source(cells[tags.index("conclusion") + 2])
+
+
+def test_a_model_answer_reads_only_what_notebook_6_computes():
+    """show_model_answer fills in the student's figures from the notebook's variables: each one it reads is assigned
+    in notebook 6's code, so a renamed variable cannot silently empty the model answers."""
+    viva = (ROOT / "labutils" / "viva.py").read_text(encoding="utf-8")
+    read = set(re.findall(r"ns\['(\w+)'\]", viva))
+    code = "\n".join(python_source(source(c)) for c in load(ROOT / "notebooks" / "06_viva_voce.ipynb")["cells"]
+                     if c["cell_type"] == "code")
+    assigned = {target.id for node in ast.walk(ast.parse(code)) if isinstance(node, (ast.Assign, ast.For))
+                for target in ast.walk(node.targets[0] if isinstance(node, ast.Assign) else node.target)
+                if isinstance(target, ast.Name)}
+    assert len(read) > 10 and read <= assigned, read - assigned

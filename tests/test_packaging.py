@@ -68,8 +68,11 @@ def test_requirements_files_name_the_right_tensorflow():
 
     assert "tensorflow>=2.20" in lines("requirements.txt") and "-e .[lab]" in lines("requirements.txt")
     assert "tensorflow>=2.20" in lines("requirements-dev.txt") and "-e .[lab,test]" in lines("requirements-dev.txt")
-    # CI installs requirements-dev.txt too: the tests see the package students get, not the smaller tensorflow-cpu
-    assert not (ROOT / "requirements-ci.txt").exists()
+    # CI runs the suite on tensorflow-cpu, then the start-up check with requirements-dev.txt (the package students get)
+    assert "tensorflow-cpu>=2.20" in lines("requirements-ci.txt") and "-e .[lab,test]" in lines("requirements-ci.txt")
+    makefile = (ROOT / "Makefile").read_text()
+    assert "make ci" in (ROOT / ".ci" / "run").read_text()
+    assert "TEST_REQUIREMENTS=requirements-ci.txt" in makefile and "-k start_up_noise" in makefile
 
 
 def test_every_import_is_declared():

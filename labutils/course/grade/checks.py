@@ -13,6 +13,7 @@ from ...evidence import (CONFUSION_COUNTS, EVALUATE_BATCH_SIZE, EXERCISE_CORRECT
                          RUN_RECORD_PREFIX, TEST_ACCURACY, TRAINING_PROFILE, run_profile_banner_start)
 from ...practical import PRACTICAL
 from ..manifest import IDENTITY_FIELDS, cell_source, exercise_id, fingerprint, first_line, identity_values, utf8_safe
+from .answers import is_conclusion_cell, read_answers
 from .read import has_png, identify, lesson_version, outputs_text, read_notebook
 from .submission import PLACEHOLDER, TEST_SET_SIZE, TRAINING_SET_SIZE, Settings, Submission
 
@@ -321,15 +322,17 @@ def grade_file(path: Path, manifest: dict, settings: Settings) -> Submission:
             return sub
         sub.title = entry["title"]
         exercises = exempt_exercise_cells(entry, code_cells, identity_number)
+        written = {number for number, cell in code_cells if entry.get("answers") and is_conclusion_cell(cell)}
         unfinished = _note_exercise_errors([(number, cell) for number, cell in code_cells if number in exercises], sub)
         _check_execution([(number, cell) for number, cell in code_cells if number not in unfinished], sub)
         evidence_cells = _check_lesson_cells(
-            entry, [candidate for candidate in lesson_candidates if candidate[0] not in exercises], sub)
+            entry, [candidate for candidate in lesson_candidates if candidate[0] not in exercises | written], sub)
         record = _check_run_record(evidence_cells.get("run-record"), sub, settings)
         _check_evidence(entry, evidence_cells, record, sub, settings)
         _count_exercises(entry, [(number, cell) for number, cell in code_cells if number in exercises], sub)
+        read_answers(notebook, entry, evidence_cells, sub)
     except Exception as error:  # noqa: BLE001 - one odd file must not stop a class's grading
         sub.fail(f"could not be graded ({type(error).__name__}: {str(error)[:100]}); please report this to the lab's maintainers")
     finally:
-        sub.status = "FAIL" if sub.reasons else "PASS"
+        sub.decide()
     return sub

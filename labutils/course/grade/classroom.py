@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from ..manifest import load_manifest
+from .answers import flag_shared_answers
 from .checks import grade_file
 from .read import find_notebooks
 from .submission import PLACEHOLDER, Settings, Submission
@@ -88,8 +89,9 @@ def class_checks(subs: list[Submission], manifest: dict, settings: Settings) -> 
                 entry = manifest["notebooks"][required]
                 extra.append(Submission(path="", notebook=required, title=entry["title"], student_name=group[0].student_name,
                                         roll_no=group[0].roll_no, status="MISSING", reasons=["not handed in"]))
+    flag_shared_answers(subs, lambda sub: student_key(sub) or sub.path)
     for sub in subs:
-        sub.status = "FAIL" if sub.reasons else "PASS"
+        sub.decide()
     return subs + extra
 
 

@@ -11,6 +11,7 @@ from .. import catalogue
 from ..manifest import load_manifest
 from .classroom import grade_paths
 from .read import find_notebooks
+from .answers_report import write_answers_csv, write_answers_html
 from .html_report import write_html
 from .report import format_table, printable, summarize, write_csv, write_json
 from .submission import DEFAULT_MAX_MB, DEFAULT_MIN_ACCURACY, Settings
@@ -51,6 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--csv", type=Path, help="also write one row per submission to this CSV file")
     parser.add_argument("--json", type=Path, help="also write the full report to this JSON file")
     parser.add_argument("--html", type=Path, help="also write the class at a glance to this self-contained HTML page")
+    parser.add_argument("--answers", type=Path, metavar="FILE.html",
+                        help="also write the marking sheet: every student's viva answers and conclusion side by side, "
+                             "question by question, with their evidence, the model answer and the flags")
+    parser.add_argument("--answers-csv", type=Path, metavar="FILE.csv",
+                        help="also write the students' answers as a CSV, one row per student, an empty marks column "
+                             "per question")
     parser.add_argument("--quiet", action="store_true", help="print only the summary line")
     args = parser.parse_args(argv)
     try:
@@ -80,11 +87,14 @@ def main(argv: list[str] | None = None) -> int:
         print(format_table(subs))
     summary = summarize(subs)
     print(f"{summary['files']} file(s), {summary['students']} student(s): {summary['pass']} pass, "
+          f"{summary['incomplete']} incomplete, {summary['flagged']} flagged, "
           f"{summary['fail']} fail, {summary['missing']} missing; graded in {seconds:.2f} s "
           f"(profile {settings.profile}, test accuracy >= {settings.min_accuracy:.2f})")
     for target, writer in ((args.csv, lambda p: write_csv(subs, p)),
                            (args.json, lambda p: write_json(subs, p, settings, seconds, skipped)),
-                           (args.html, lambda p: write_html(subs, p, settings, seconds))):
+                           (args.html, lambda p: write_html(subs, p, settings, seconds)),
+                           (args.answers, lambda p: write_answers_html(subs, p, settings)),
+                           (args.answers_csv, lambda p: write_answers_csv(subs, p))):
         if target is not None:
             try:
                 writer(target)

@@ -16,7 +16,8 @@ from ..manifest import utf8_safe
 from .classroom import student_key
 from .submission import Settings, Submission
 
-COLOURS = {"PASS": "#d9f2d9", "FAIL": "#f8d0d0", "MISSING": "#e6e6e6"}
+COLOURS = {"PASS": "#d9f2d9", "INCOMPLETE": "#fff2b3", "FLAGGED": "#ffd8a8", "FAIL": "#f8d0d0", "MISSING": "#e6e6e6"}
+SEVERITY = ("PASS", "INCOMPLETE", "FLAGGED", "FAIL", "MISSING")
 BINS = 20  # histogram bars over accuracies 0.50 to 1.00, 0.025 wide
 
 
@@ -84,8 +85,10 @@ def write_html(subs: list[Submission], path: Path, settings: Settings, seconds: 
             if not graded:
                 cells.append('<td class="none">-</td>')
                 continue
-            status = "FAIL" if any(s.status == "FAIL" for s in graded) else graded[0].status
+            status = max((s.status for s in graded), key=lambda st: SEVERITY.index(st) if st in SEVERITY else 0)
             reasons = [reason for s in graded for reason in s.reasons]
+            reasons += [f"unwritten: {', '.join(s.unanswered)}" for s in graded if s.unanswered]
+            reasons += [line for s in graded for line in s.flag_lines()]
             accuracy = next((f"{s.test_accuracy:.4f}" for s in graded if s.test_accuracy is not None), "")
             version = graded[0].lesson_version
             exercises = (f" <small>exercises {graded[0].exercises_correct}/{graded[0].exercises_total}</small>"
@@ -112,6 +115,8 @@ td.none {{ color: #999; text-align: center; }}
 </style></head><body>
 <h1>LSTM-on-IMDb lab: the class at a glance</h1>
 <p class="summary"><span style="background:{COLOURS['PASS']}">{statuses['PASS']} pass</span>
+<span style="background:{COLOURS['INCOMPLETE']}">{statuses['INCOMPLETE']} incomplete</span>
+<span style="background:{COLOURS['FLAGGED']}">{statuses['FLAGGED']} flagged</span>
 <span style="background:{COLOURS['FAIL']}">{statuses['FAIL']} fail</span>
 <span style="background:{COLOURS['MISSING']}">{statuses['MISSING']} missing</span>
 {len(students)} student(s); profile {_e(settings.profile)}, test accuracy at least {settings.min_accuracy:.2f};

@@ -56,15 +56,18 @@ def format_table(subs: list[Submission]) -> str:
             if sub.exercises_total:
                 accuracy += f"  exercises {sub.exercises_correct}/{sub.exercises_total} correct"
             label = (sub.title or "(not a lab notebook)") + (f" [lesson v{sub.lesson_version}]" if sub.lesson_version else "")
-            lines.append(printable(f"  {sub.status:<7} {label}{accuracy}  {sub.path}".rstrip()))
+            lines.append(printable(f"  {sub.status:<10} {label}{accuracy}  {sub.path}".rstrip()))
             lines.extend(printable(f"          - {reason}") for reason in sub.reasons)
+            if sub.unanswered:
+                lines.append(printable(f"          unwritten: {', '.join(sub.unanswered)}"))
+            lines.extend(printable(f"          flag {line}") for line in sub.flag_lines())
             lines.extend(printable(f"          note: {note}") for note in sub.notes)
         lines.append("")
     return "\n".join(lines)
 
 
 CSV_COLUMNS = ["roll_no", "student_name", "notebook", "lesson_version", "status", "test_accuracy", "exercises_correct",
-               "exercises_total", "profile", "run_time", "file", "reasons", "notes"]
+               "exercises_total", "profile", "run_time", "file", "reasons", "notes", "unwritten", "flags"]
 
 
 def write_csv(subs: list[Submission], path: Path) -> None:
@@ -76,7 +79,8 @@ def write_csv(subs: list[Submission], path: Path) -> None:
                    "" if sub.test_accuracy is None else f"{sub.test_accuracy:.4f}",
                    "" if sub.exercises_total is None else sub.exercises_correct,
                    "" if sub.exercises_total is None else sub.exercises_total, sub.profile, sub.run_time,
-                   sub.path, "; ".join(sub.reasons), "; ".join(sub.notes)]
+                   sub.path, "; ".join(sub.reasons), "; ".join(sub.notes), " ".join(sub.unanswered),
+                   "; ".join(sub.flag_lines())]
             writer.writerow([_spreadsheet_safe(value) for value in row])
 
 
@@ -96,5 +100,6 @@ def write_json(subs: list[Submission], path: Path, settings: Settings, seconds: 
 def summarize(subs: list[Submission]) -> dict:
     statuses = Counter(sub.status for sub in subs)
     return {"files": sum(1 for sub in subs if sub.status != "MISSING"), "pass": statuses["PASS"],
+            "incomplete": statuses["INCOMPLETE"], "flagged": statuses["FLAGGED"],
             "fail": statuses["FAIL"], "missing": statuses["MISSING"],
             "students": len({student_key(sub) for sub in subs if student_key(sub)})}

@@ -15,7 +15,8 @@ PLACEHOLDER = re.compile(r"^\s*<.*>\s*$")
 
 @dataclass
 class Submission:
-    """One file's grade. ``status`` is PASS, FAIL or MISSING (a required notebook not handed in)."""
+    """One file's grade. ``status`` is PASS, INCOMPLETE (answers unwritten), FLAGGED (written work the teacher
+    should look at), FAIL, or MISSING (a required notebook not handed in)."""
 
     path: str
     notebook: str = ""  # the lab's notebook id, "" when not recognised
@@ -34,11 +35,32 @@ class Submission:
     duplicate_of: str = ""  # the path of a byte-identical file found earlier
     reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # notebook 6 (lesson version 7 on): what the student wrote, by answer ("Q1".."Q12", "conclusion")
+    answers: dict[str, str] = field(default_factory=dict)
+    answer_evidence: dict[str, str] = field(default_factory=dict)  # what the evidence cell above each answer printed
+    unanswered: list[str] = field(default_factory=list)  # answers still the placeholder, or empty
+    answer_flags: dict[str, list[str]] = field(default_factory=dict)  # copies, figures of another run
     folder: str = ""
 
     def fail(self, reason: str) -> None:
         if reason not in self.reasons:
             self.reasons.append(reason)
+
+    def flag(self, answer: str, what: str) -> None:
+        flags = self.answer_flags.setdefault(answer, [])
+        if what not in flags:
+            flags.append(what)
+
+    def decide(self) -> None:
+        """FAIL when a check failed; else FLAGGED when written work needs the teacher's eye; else INCOMPLETE when
+        answers are unwritten; else PASS. (MISSING rows are made as such.)"""
+        if self.status == "MISSING":
+            return
+        self.status = ("FAIL" if self.reasons else "FLAGGED" if self.answer_flags
+                       else "INCOMPLETE" if self.unanswered else "PASS")
+
+    def flag_lines(self) -> list[str]:
+        return [f"{answer}: {what}" for answer, flags in self.answer_flags.items() for what in flags]
 
 
 @dataclass

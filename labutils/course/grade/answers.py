@@ -1,0 +1,199 @@
+"""What the student wrote in notebook 6 (lesson version 7 on): the twelve viva answers and the conclusion.
+
+Read as text, never run: an answer is a markdown cell (tagged ``metadata.labutils.answer``, or found by the heading
+the lab puts in it), the conclusion is the string assigned to ``MY_CONCLUSION``, read with :mod:`ast`. Reported per
+hand-in: answers still the placeholder (the notebook is INCOMPLETE), an answer that is mostly the lab's model answer,
+and a conclusion that quotes figures of another run (FLAGGED). Answers shared between classmates are found across the
+class, in :func:`flag_shared_answers`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import Counter, defaultdict
+from itertools import combinations
+
+from ...evidence import VIVA_EPOCH, VIVA_METRIC, VIVA_RUN
+from ...viva import (ANSWER_HEADING_LINE, CONCLUSION_NAME, conclusion_findings, containment, is_written,
+                     QUESTIONS, model_answer_shingles, normalised_words, shingles, written_answer, written_conclusion)
+from ..manifest import answer_id, cell_source, utf8_safe
+from .read import outputs_text
+from .submission import Submission
+
+MAX_ANSWER_CHARS = 20_000  # a long answer is a few hundred words; anything longer is cut for the reports
+MAX_EVIDENCE_CHARS = 2_000
+COPY_MIN_WORDS = 8  # shorter answers ("the vanishing gradient") can be the same by chance
+COPY_MIN_RUNS = 15  # classmates share at least this many four-word runs of their own (about 18 words) to be flagged
+COMMON_RUN_TEXTS = 20  # a run in more texts than this (or a tenth of the class's) is common phrasing
+MODEL_COPY_SHARE = 0.5  # this share of an answer's four-word runs in the model answer: mostly the model answer
+CLASSMATE_COPY_SHARE = 0.6  # this share of the shorter answer's runs in the other: one answer, twice
+NAMED_CLASSMATES = 3  # a flag names this many classmates, then counts the rest
+
+
+def _question_of(cell: dict) -> str:
+    """The answer a cell holds: its tag, or failing that (metadata lost) the lab's heading in a markdown cell."""
+    tagged = answer_id(cell)
+    if tagged:
+        return tagged
+    if cell.get("cell_type") == "markdown":
+        match = ANSWER_HEADING_LINE.search(cell_source(cell)[:500])
+        if match:
+            return f"Q{int(match.group(1))}"
+    return ""
+
+
+def is_conclusion_cell(cell: dict) -> bool:
+    """The code cell the student writes the conclusion in: tagged so, or assigning ``MY_CONCLUSION``."""
+    if cell.get("cell_type") != "code":
+        return False
+    return answer_id(cell) == "conclusion" or bool(re.match(rf"\s*(#[^\n]*\n\s*)*{CONCLUSION_NAME}\s*=", cell_source(cell)))
+
+
+def conclusion_text(source: str) -> str | None:
+    """The string the conclusion cell assigns, or None when the cell holds anything else (it is read, not run)."""
+    try:
+        tree = ast.parse(utf8_safe(source))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Assign):
+        return None
+    node = tree.body[0]
+    if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name) or node.targets[0].id != CONCLUSION_NAME:
+        return None
+    if not isinstance(node.value, ast.Constant) or not isinstance(node.value.value, str):
+        return None
+    return node.value.value
+
+
+def _run_figures(evidence_cells: dict[str, dict]) -> tuple[dict, dict]:
+    """The run's history and results as notebook 6's own evidence cells printed them."""
+    history: dict[str, list[float]] = {"loss": [], "val_loss": [], "accuracy": [], "val_accuracy": []}
+    results: dict[str, float] = {}
+    if "viva-run" in evidence_cells:
+        match = VIVA_RUN.search(outputs_text(evidence_cells["viva-run"]))
+        if match:
+            results["test_accuracy"], results["test_loss"] = float(match.group(1)), float(match.group(2))
+    if "viva-epochs" in evidence_cells:
+        for match in VIVA_EPOCH.finditer(outputs_text(evidence_cells["viva-epochs"])):
+            for key, value in zip(("loss", "val_loss", "accuracy", "val_accuracy"), match.groups()[1:]):
+                history[key].append(float(value))
+    if "viva-metrics" in evidence_cells:
+        for key, value in VIVA_METRIC.findall(outputs_text(evidence_cells["viva-metrics"])):
+            results.setdefault(key, float(value))
+    return history, results
+
+
+def read_answers(notebook: dict, entry: dict, evidence_cells: dict[str, dict], sub: Submission) -> None:
+    """Every answer the lesson asks for: its text, the evidence printed above it, and what is wrong with it."""
+    wanted = [name for name in entry.get("answers", []) if isinstance(name, str)]
+    if not wanted:
+        return
+    previous_output = ""
+    for cell in notebook["cells"]:
+        name = _question_of(cell)
+        if cell.get("cell_type") == "code":
+            if name == "conclusion" or is_conclusion_cell(cell):
+                if "conclusion" in wanted and "conclusion" not in sub.answers:
+                    text = conclusion_text(cell_source(cell))
+                    if text is None:
+                        sub.fail(f"the conclusion cell holds more than `{CONCLUSION_NAME} = \"\"\"...\"\"\"`: keep only "
+                                 "your text there (the grader reads it, never runs it)")
+                        text = ""
+                    sub.answers["conclusion"] = written_conclusion(text)[:MAX_ANSWER_CHARS]
+                continue
+            previous_output = outputs_text(cell)
+            continue
+        if name in wanted and name != "conclusion" and name not in sub.answers:
+            sub.answers[name] = written_answer(cell_source(cell))[:MAX_ANSWER_CHARS]
+            sub.answer_evidence[name] = utf8_safe(previous_output)[:MAX_EVIDENCE_CHARS]
+    sub.unanswered = [name for name in wanted if not is_written(sub.answers.get(name, ""))]
+    for name in wanted:
+        if name not in sub.answers:
+            sub.notes.append(f"the answer cell for {name} is missing (deleted?)")
+    for name, text in sub.answers.items():
+        if name.startswith("Q") and name[1:].isdigit() and name not in sub.unanswered:
+            words = normalised_words(text)
+            if len(words) >= COPY_MIN_WORDS:
+                share = containment(shingles(words), model_answer_shingles(int(name[1:])))
+                if share >= MODEL_COPY_SHARE:
+                    sub.flag(name, f"mostly the lab's model answer ({share:.0%} of its four-word runs are the model "
+                                   "answer's, numbers aside)")
+    sub.answer_evidence["conclusion"] = utf8_safe("".join(
+        outputs_text(evidence_cells[name]) for name in ("viva-run", "viva-epochs") if name in evidence_cells))[-MAX_EVIDENCE_CHARS:]
+    if "conclusion" in sub.answers and "conclusion" not in sub.unanswered:
+        history, results = _run_figures(evidence_cells)
+        if "test_accuracy" not in results:
+            sub.notes.append("the run's test accuracy is not printed in notebook 6 (question evidence), so the "
+                             "conclusion's figures were not checked")
+            return
+        found = conclusion_findings(sub.answers["conclusion"], history, results)
+        for written in found["wrong_test_accuracy"]:
+            sub.flag("conclusion", f"quotes test accuracy {written}, but this run's is {results['test_accuracy']:.4f}")
+        for written in found["unmatched"]:
+            sub.flag("conclusion", f"quotes {written}, which is none of this run's figures (nor said to be another "
+                                   "run's)")
+        if not found["quoted_test_accuracy"] and not found["wrong_test_accuracy"]:
+            sub.notes.append("the conclusion does not quote the run's test accuracy")
+
+
+def _own_runs(sub: Submission, name: str, text: str) -> frozenset:
+    """The four-word runs of an answer that are the student's to write: without those of the question, of the lab's
+    model answer (copying that has its own flag), and of what the evidence cell printed (numbers aside, every
+    student's evidence reads the same, and pasting it is invited)."""
+    runs = shingles(normalised_words(text))
+    if name.startswith("Q") and name[1:].isdigit() and int(name[1:]) in QUESTIONS:
+        number = int(name[1:])
+        runs -= model_answer_shingles(number) | shingles(normalised_words(QUESTIONS[number]))
+    runs -= shingles(normalised_words(sub.answer_evidence.get(name, "")))
+    return frozenset(runs)
+
+
+def flag_shared_answers(subs: list[Submission], same_student) -> None:
+    """Flag every answer that two or more students share (nearly) word for word, naming the others; never guess who
+    wrote it first. Identical texts are grouped first, so a class that passed one answer round costs one comparison;
+    a four-word run that many texts share is common phrasing, not a sign of copying, and is not paired."""
+    by_question: dict[str, dict[frozenset, list[Submission]]] = defaultdict(lambda: defaultdict(list))
+    for sub in subs:
+        if sub.duplicate_of:
+            continue
+        for name, text in sub.answers.items():
+            if name in sub.unanswered:
+                continue
+            runs = _own_runs(sub, name, text)
+            if len(runs) >= COPY_MIN_RUNS:
+                by_question[name][runs].append(sub)
+    for name, groups in by_question.items():
+        texts, group_list = list(groups), list(groups.values())
+        matches: dict[int, set[int]] = defaultdict(set)
+        for index, group in enumerate(group_list):
+            if len({same_student(sub) for sub in group}) > 1:
+                matches[index].add(index)
+        postings: dict[tuple, list[int]] = defaultdict(list)
+        for index, runs in enumerate(texts):
+            for run in runs:
+                postings[run].append(index)
+        common = max(COMMON_RUN_TEXTS, len(texts) // 10)
+        shared: Counter = Counter()
+        for indices in postings.values():
+            if 1 < len(indices) <= common:
+                shared.update(combinations(indices, 2))
+        for (a, b), count in shared.items():
+            if count >= COPY_MIN_RUNS and count / min(len(texts[a]), len(texts[b])) >= CLASSMATE_COPY_SHARE:
+                matches[a].add(b)
+                matches[b].add(a)
+        for index, others in matches.items():
+            for sub in group_list[index]:
+                classmates = {}
+                for other_index in sorted(others):
+                    for other in group_list[other_index]:
+                        if same_student(other) != same_student(sub):
+                            classmates.setdefault(same_student(other), other)
+                if not classmates:
+                    continue
+                unique = list(classmates.values())
+                named = ", ".join(f"{other.student_name or '?'} ({other.roll_no or other.path})"
+                                  for other in unique[:NAMED_CLASSMATES])
+                more = f" and {len(unique) - NAMED_CLASSMATES} more" if len(unique) > NAMED_CLASSMATES else ""
+                sub.flag(name, f"the same answer as {named}{more} (word for word or nearly; the grader does not "
+                               "say who wrote it first)")

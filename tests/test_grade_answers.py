@@ -1,0 +1,220 @@
+"""The grader reads what the student wrote in notebook 6: unwritten answers, answers copied from the model answer or
+shared with a classmate, a conclusion quoting another run's figures; and the marking sheet (HTML, CSV) for a class.
+
+Every case starts from the full-profile hand-in (tests/fixtures/full-run-hand-in.zip), whose notebook 6 carries the
+example student's own answers, and changes what a student would change: the text of an answer cell.
+"""
+
+import csv
+import json
+import re
+import shutil
+import time
+import zipfile
+
+import pytest
+from handins import FIXTURES, STUDENT_ANSWERS, build_class, write_answers
+from helpers import ROOT
+from test_grade import grade_folder, load, reasons, save
+
+from labutils.course import grade
+from labutils.course.grade.answers import conclusion_text
+from labutils.course.manifest import answer_id, cell_source
+from labutils.viva import (ANSWER_IDS, MODEL_ANSWERS, QUESTIONS, conclusion_findings, model_answer_shingles,
+                           normalised_words, written_answer)
+
+NB6 = "06_viva_voce.ipynb"
+HISTORY = {"loss": [0.45, 0.31, 0.26, 0.22, 0.18], "val_loss": [0.36, 0.33, 0.35, 0.37, 0.40],
+           "accuracy": [0.78, 0.87, 0.90, 0.92, 0.93], "val_accuracy": [0.84, 0.857, 0.852, 0.855, 0.849]}
+RESULTS = {"test_accuracy": 0.8517, "test_loss": 0.3528, "precision": 0.862, "recall": 0.838, "f1": 0.850,
+           "roc_auc": 0.929}
+
+
+def answer_cell(notebook, name):
+    return next(cell for cell in notebook["cells"] if answer_id(cell) == name)
+
+
+def rewrite(folder, changes: dict):
+    """Replace whole answers in the hand-in's notebook 6 (the heading line stays), as a student edits the cells."""
+    notebook = load(folder / NB6)
+    for name, text in changes.items():
+        cell = answer_cell(notebook, name)
+        if name == "conclusion":
+            cell["source"] = f'MY_CONCLUSION = """\n{text}\n"""'
+        else:
+            heading = cell_source(cell).split("\n")[0]
+            cell["source"] = f"{heading}\n\n{text}"
+    save(notebook, folder / NB6)
+
+
+def test_the_hand_ins_answers_are_read_and_pass(hand_in):
+    sub = grade_folder(hand_in)[NB6]
+    assert sub.status == "PASS", (reasons(sub), sub.answer_flags, sub.unanswered)
+    assert sub.unanswered == [] and set(sub.answers) == set(ANSWER_IDS)
+    assert sub.answers["Q2"].startswith(STUDENT_ANSWERS["Q2"][:40])
+    assert "per-step factor 0.9" in sub.answer_evidence["Q2"]  # the evidence cell printed above the answer
+    assert re.search(r"test accuracy", sub.answers["conclusion"])
+
+
+def test_placeholders_are_reported_per_question(hand_in, tmp_path, capsys):
+    notebook = load(hand_in / NB6)
+    for name in ("Q3", "Q7"):
+        answer_cell(notebook, name)["source"] = "**Your answer to question 3** (double-click...)\n\n*Write your answer here.*"
+    answer_cell(notebook, "conclusion")["source"] = 'MY_CONCLUSION = """\nWrite your conclusion here.\n"""'
+    save(notebook, hand_in / NB6)
+    sub = grade_folder(hand_in)[NB6]
+    assert sub.status == "INCOMPLETE" and sub.unanswered == ["Q3", "Q7", "conclusion"], reasons(sub)
+    assert grade.main([str(hand_in), "--csv", str(tmp_path / "g.csv")]) == 1
+    out = capsys.readouterr().out
+    assert "INCOMPLETE" in out and "unwritten: Q3, Q7, conclusion" in out and "1 incomplete" in out
+    row = next(r for r in csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8")) if r["notebook"].endswith("viva_voce"))
+    assert row["status"] == "INCOMPLETE" and row["unwritten"] == "Q3 Q7 conclusion"
+
+
+def test_an_answer_cell_emptied_or_deleted_is_unwritten(hand_in):
+    notebook = load(hand_in / NB6)
+    answer_cell(notebook, "Q4")["source"] = ""
+    notebook["cells"].remove(answer_cell(notebook, "Q9"))
+    save(notebook, hand_in / NB6)
+    sub = grade_folder(hand_in)[NB6]
+    assert sub.unanswered == ["Q4", "Q9"] and "the answer cell for Q9 is missing (deleted?)" in sub.notes
+
+
+def test_an_answer_cell_that_lost_its_tag_is_found_by_its_heading(hand_in):
+    notebook = load(hand_in / NB6)
+    answer_cell(notebook, "Q5")["metadata"] = {}
+    save(notebook, hand_in / NB6)
+    sub = grade_folder(hand_in)[NB6]
+    assert sub.status == "PASS" and sub.answers["Q5"].startswith(STUDENT_ANSWERS["Q5"][:30])
+
+
+def test_a_model_answer_pasted_in_is_flagged_even_with_other_numbers(hand_in):
+    pasted = MODEL_ANSWERS[9].strip().replace("three", "3").replace("Three", "3")
+    rewrite(hand_in, {"Q9": "As I understand it: " + pasted, "Q3": MODEL_ANSWERS[3].replace("four", "4")})
+    sub = grade_folder(hand_in)[NB6]
+    assert sub.status == "FLAGGED", reasons(sub)
+    assert set(sub.answer_flags) == {"Q9", "Q3"} and "mostly the lab's model answer" in sub.answer_flags["Q9"][0]
+
+
+def two_classmates(full_run, tmp_path, students=3):
+    build_class(full_run, tmp_path, students=students)
+    return [tmp_path / f"student{number:03d}" for number in range(students)]
+
+
+def test_classmates_with_the_same_answer_are_both_named(full_run, tmp_path):
+    first, second, third = two_classmates(full_run, tmp_path)
+    shared = ("The forget gate multiplies the old memory of each unit by a number between zero and one, "
+              "so the network can choose to keep or drop what it stored before.")
+    rewrite(first, {"Q5": shared})
+    rewrite(second, {"Q5": shared.replace("drop", "delete") + " I saw this in my run."})  # nearly, not exactly
+    graded = {(sub.roll_no, sub.notebook): sub for sub in grade.grade_paths([tmp_path])}
+    nb6 = {roll: sub for (roll, notebook), sub in graded.items() if notebook.endswith("viva_voce")}
+    assert nb6["CS21-000"].status == nb6["CS21-001"].status == "FLAGGED"
+    assert "the same answer as Student 1 (CS21-001)" in nb6["CS21-000"].answer_flags["Q5"][0]
+    assert "the same answer as Student 0 (CS21-000)" in nb6["CS21-001"].answer_flags["Q5"][0]
+    assert nb6["CS21-002"].status == "PASS" and not nb6["CS21-002"].answer_flags
+    others = [sub for (roll, notebook), sub in graded.items() if not notebook.endswith("viva_voce")]
+    assert all(sub.status == "PASS" for sub in others), {reasons(s) for s in others}
+
+
+def test_a_class_that_handed_round_one_set_of_answers_is_flagged_once_each(full_run, tmp_path):
+    build_class(full_run, tmp_path, students=5, own_answers=False)
+    nb6 = [sub for sub in grade.grade_paths([tmp_path]) if sub.notebook.endswith("viva_voce")]
+    assert len(nb6) == 5 and all(sub.status == "FLAGGED" for sub in nb6)
+    assert all(len(sub.answer_flags["Q1"]) == 1 and "and 1 more" in sub.answer_flags["Q1"][0] for sub in nb6)
+
+
+def test_a_conclusion_quoting_another_runs_accuracy_is_flagged(hand_in):
+    rewrite(hand_in, {"conclusion": "My LSTM reached a test accuracy of 0.8612 after five epochs, better than the "
+                                    "practical's 0.8499, and the validation loss rose after epoch 2, so it overfit."})
+    sub = grade_folder(hand_in)[NB6]
+    assert sub.status == "FLAGGED", reasons(sub)
+    assert sub.answer_flags["conclusion"][0].startswith("quotes test accuracy 0.8612, but this run's is 0.")
+
+
+def test_the_conclusion_cell_is_read_never_run_and_holds_only_the_text(hand_in):
+    notebook = load(hand_in / NB6)
+    answer_cell(notebook, "conclusion")["source"] = 'MY_CONCLUSION = """My conclusion is here and fine."""\nEPOCHS = 1'
+    save(notebook, hand_in / NB6)
+    assert "the conclusion cell holds more than" in reasons(grade_folder(hand_in)[NB6])
+    assert conclusion_text('MY_CONCLUSION = """text"""  # a comment is fine') == "text"
+    assert conclusion_text('MY_CONCLUSION = open("/etc/passwd").read()') is None
+    assert conclusion_text('MY_CONCLUSION = f"{__import__(\'os\')}"') is None
+
+
+def test_a_hand_in_of_lesson_6_is_graded_without_answers():
+    """Version 6's notebook 6 had no answer cells: a real hand-in of it is graded as it was."""
+    with zipfile.ZipFile(FIXTURES / "lesson-6-viva-hand-in.zip") as archive:
+        notebook = json.loads(archive.read(NB6))
+    assert notebook["metadata"]["labutils"]["lesson_version"] == "6"
+    from labutils.course.grade.checks import grade_file
+    from labutils.course.manifest import load_manifest
+    import tempfile, pathlib
+    with tempfile.TemporaryDirectory() as folder:
+        path = pathlib.Path(folder) / NB6
+        path.write_text(json.dumps(notebook), encoding="utf-8")
+        sub = grade_file(path, load_manifest(), grade.Settings())
+    assert sub.status == "PASS" and sub.lesson_version == "6" and not sub.answers, reasons(sub)
+
+
+# ---------------------------------------------------------------- the marking sheet
+
+
+def test_the_marking_sheet_and_csv_for_a_class_of_30(full_run, tmp_path):
+    build_class(full_run, tmp_path / "class", students=30)
+    folders = sorted((tmp_path / "class").iterdir())
+    rewrite(folders[0], {"Q1": "<script>alert('x')</script> & =cmd|' /C calc'!A0 " + "long" * 300})
+    rewrite(folders[1], {"Q2": "*Write your answer here.*"})
+    rewrite(folders[2], {"Q12": MODEL_ANSWERS[12]})
+    rewrite(folders[3], {"conclusion": "The test accuracy was 0.97, very good, and the validation loss fell every epoch."})
+    started = time.process_time()
+    code = grade.main([str(tmp_path / "class"), "--quiet", "--answers", str(tmp_path / "sheet.html"),
+                       "--answers-csv", str(tmp_path / "marks.csv"), "--html", str(tmp_path / "class.html")])
+    assert code == 1 and time.process_time() - started < 60
+    page = (tmp_path / "sheet.html").read_text(encoding="utf-8")
+    assert "<script" not in page and "&lt;script&gt;" in page and "http" not in page
+    for answer in ANSWER_IDS:
+        assert f'<section id="{answer}">' in page
+    assert all(f"Student {number}" in page for number in range(30))
+    assert "mostly the lab&#x27;s model answer" in page and "quotes test accuracy 0.97" in page
+    assert "<i>unwritten</i>" in page and "29 written, 1 unwritten" in page
+    rows = list(csv.DictReader((tmp_path / "marks.csv").open(encoding="utf-8")))
+    assert len(rows) == 30 and all(row[f"{answer}_mark"] == "" for row in rows for answer in ANSWER_IDS)
+    assert rows[0]["Q1"].startswith("<script>") and rows[1]["Q2"] == "" and rows[1]["unwritten"] == "Q2"
+    statuses = [row["status"] for row in rows]
+    assert statuses.count("FLAGGED") == 2 and statuses.count("INCOMPLETE") == 1 and statuses.count("PASS") == 27
+    assert "incomplete" in (tmp_path / "class.html").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- the rules themselves
+
+
+def test_a_written_answer_is_the_cell_without_the_labs_lines():
+    assert written_answer("**Your answer to question 3** (double-click ...)\n\n*Write your answer here.*") == ""
+    assert written_answer("**Your answer to question 3** (x)\n\nThe cell state.\n\n*Write your answer here.*") == "The cell state."
+
+
+@pytest.mark.parametrize("text, wrong, unmatched, quoted", [
+    ("Test accuracy 0.852 on the 25,000 reviews.", [], [], ["0.852"]),
+    ("My test accuracy was 85.2 %.", [], [], ["85.2 %"]),
+    ("The test accuracy was 0.87.", ["0.87"], [], []),
+    ("The practical reported a test accuracy of 0.8499; mine is 0.8517.", [], [], ["0.8517"]),
+    ("I used a 20 % validation split and dropout 0.2.", [], [], []),
+    ("Validation accuracy peaked at 0.857 in epoch 2.", [], [], []),
+    ("Validation accuracy peaked at 0.95.", [], ["0.95"], []),
+    ("Test accuracy 0.8517 and test loss 0.3528, AUC 0.929.", [], [], ["0.8517"]),
+    ("Test accuracy 0.8516600131988525, as notebook 5 printed it.", [], [], []),
+    ("My test accuracy was 0.8516600131988525.", [], [], ["0.8516600131988525"]),
+    ("In notebook 8 the GRU reached a test accuracy of 0.87 in the recorded run.", [], [], []),
+    ("The accuracy gap grew to 0.081, and 14.8 % of the test reviews were errors; chance is 50 %.", [], [], []),
+    ("The precision was 86 % and recall 84 %.", [], [], []),
+])
+def test_figures_in_a_conclusion_are_held_against_the_run(text, wrong, unmatched, quoted):
+    found = conclusion_findings(text, HISTORY, RESULTS)
+    assert (found["wrong_test_accuracy"], found["unmatched"], found["quoted_test_accuracy"]) == (wrong, unmatched, quoted)
+
+
+def test_numbers_aside_a_model_answer_is_still_the_model_answer():
+    assert normalised_words("Three 0.85 [notebook 8](08_x.ipynb) **GRU**") == ["three", "#", "notebook", "#", "gru"]
+    assert set(MODEL_ANSWERS) == set(QUESTIONS) == set(range(1, 13))
+    assert all(len(model_answer_shingles(number)) > 20 for number in MODEL_ANSWERS)
