@@ -195,8 +195,8 @@ def run_figures(history: dict, results: dict) -> dict[str, list[float]]:
 def conclusion_findings(text: str, history: dict, results: dict) -> dict:
     """What a conclusion quotes, held against the run: the test accuracy it quotes, whether it names the epoch
     after which the validation loss was lowest and says what the learning curves showed, and figures that are none
-    of the run's. A sentence that names another run (the practical's, a notebook's recorded run, a classmate's) is
-    about that run: its figures are not held against this one."""
+    of the run's. In a sentence that names another run (the practical's, a notebook's recorded run, a classmate's),
+    a figure of this run still counts as quoted, and the other figures are that run's, not held against this one."""
     figures = run_figures(history, results)
     every = [value for values in figures.values() for value in values]
     test_accuracy = (figures.get("test accuracy") or [math.nan])[0]
@@ -215,7 +215,9 @@ def conclusion_findings(text: str, history: dict, results: dict) -> dict:
         if following and not _METRIC_WORD.search(text[phrase.end():following[0][3]]):
             quoted_as_test.add(following[0][3])
     for written, value, decimals, position in figures_quoted:
-        if _ANOTHER_RUN.search(sentence_at(position)):
+        if _ANOTHER_RUN.search(sentence_at(position)):  # beside another run's figures: only this run's are checked
+            if _matches(value, decimals, test_accuracy):
+                findings["quoted_test_accuracy"].append(written)
             continue
         if position in quoted_as_test:
             target = findings["quoted_test_accuracy"] if _matches(value, decimals, test_accuracy) else findings["wrong_test_accuracy"]
