@@ -192,11 +192,25 @@ def run_figures(history: dict, results: dict) -> dict[str, list[float]]:
     return figures
 
 
+_OWN_RUN = re.compile(r"\b(?:my|mine|i|our|this run|this model)\b", re.I)
+
+
+def _about_another_run(text: str, sentence: str, position: int) -> bool:
+    """Whether the figure at ``position`` is said of another run: the last run named before it in its sentence is
+    another's ("the practical's 0.8499"), not the student's own ("my test accuracy of 0.8612")."""
+    start = text.rfind(sentence, 0, position + 1) if sentence else position
+    before = text[max(start, 0):position]
+    others = [m.end() for m in _ANOTHER_RUN.finditer(before)]
+    own = [m.end() for m in _OWN_RUN.finditer(before)]
+    return bool(others) and (not own or max(others) > max(own))
+
+
 def conclusion_findings(text: str, history: dict, results: dict) -> dict:
     """What a conclusion quotes, held against the run: the test accuracy it quotes, whether it names the epoch
     after which the validation loss was lowest and says what the learning curves showed, and figures that are none
-    of the run's. In a sentence that names another run (the practical's, a notebook's recorded run, a classmate's),
-    a figure of this run still counts as quoted, and the other figures are that run's, not held against this one."""
+    of the run's. A figure said of another run (after the practical, a notebook's recorded run or a classmate is
+    named, with no "my" or "this run" in between) is that run's and is not held against this one; if it is this
+    run's figure all the same, it counts as quoted."""
     figures = run_figures(history, results)
     every = [value for values in figures.values() for value in values]
     test_accuracy = (figures.get("test accuracy") or [math.nan])[0]
@@ -215,7 +229,7 @@ def conclusion_findings(text: str, history: dict, results: dict) -> dict:
         if following and not _METRIC_WORD.search(text[phrase.end():following[0][3]]):
             quoted_as_test.add(following[0][3])
     for written, value, decimals, position in figures_quoted:
-        if _ANOTHER_RUN.search(sentence_at(position)):  # beside another run's figures: only this run's are checked
+        if _about_another_run(text, sentence_at(position), position):
             if _matches(value, decimals, test_accuracy):
                 findings["quoted_test_accuracy"].append(written)
             continue

@@ -13,7 +13,7 @@ import nbformat
 from labutils.course import catalogue, grade
 from labutils.course.manifest import answer_id, exercise_id
 from labutils.exercises import registered
-from labutils.viva import ANSWER_HEADING_LINE, ANSWER_PLACEHOLDER, CONCLUSION_PLACEHOLDER
+from labutils.viva import ANSWER_HEADING_LINE, ANSWER_PLACEHOLDER, CONCLUSION_NAME, CONCLUSION_PLACEHOLDER
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FULL_RUN_ARCHIVE = FIXTURES / "full-run-hand-in.zip"
@@ -79,8 +79,7 @@ def build_class(hand_in: Path, folder: Path, students: int, own_answers: bool = 
             text = text.replace('\\"run_id\\": \\"', f'\\"run_id\\": \\"{number:04d}')  # inside the JSON string
             (student / name).write_text(text, encoding="utf-8")
             if own_answers and name.startswith("06_"):
-                write_answers(student / name, {answer: own_words(number, answer) for answer in STUDENT_ANSWERS},
-                              replace=True)
+                give_own_answers(student / name, number)
     return students * len(sources)
 
 
@@ -88,6 +87,12 @@ WORDS = ("gate memory cell state forget input output hidden gradient vanish revi
          "validation accuracy test train overfit dropout unit layer sequence recurrent network weight bias sigmoid "
          "tanh step long short term keep erase write read model data padding token embedding dense positive "
          "negative signal error learn").split()
+
+
+def give_own_answers(notebook_path: Path, number: int) -> None:
+    """Notebook 6's answers and conclusion replaced by student ``number``'s own, shared with no other student."""
+    write_answers(notebook_path, {answer: own_words(number, answer) for answer in STUDENT_ANSWERS},
+                  conclusion=own_words(number, "conclusion"), replace=True)
 
 
 def own_words(number: int, answer: str) -> str:
@@ -165,5 +170,6 @@ def write_answers(notebook_path: Path, answers: dict, conclusion: str | None = N
             cell.source = (f"{heading.group(0)}\n\n{answers[name]}" if replace and heading
                            else cell.source.replace(ANSWER_PLACEHOLDER, answers[name]))
         elif name == "conclusion" and conclusion is not None:
-            cell.source = cell.source.replace(CONCLUSION_PLACEHOLDER, conclusion)
+            cell.source = (f'{CONCLUSION_NAME} = """\n{conclusion}\n"""' if replace
+                           else cell.source.replace(CONCLUSION_PLACEHOLDER, conclusion))
     nbformat.write(notebook, notebook_path)

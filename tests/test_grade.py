@@ -19,7 +19,7 @@ import time
 import unicodedata
 
 import pytest
-from handins import build_class, runner_ids, smoke_run_ids, unpack_full_run
+from handins import build_class, give_own_answers, runner_ids, smoke_run_ids, unpack_full_run
 from helpers import ROOT
 
 from labutils.course import grade
@@ -92,7 +92,7 @@ def test_the_command_line_exits_0_and_writes_csv_and_json(hand_in, tmp_path, cap
     code = grade.main([str(hand_in), "--csv", str(tmp_path / "grades.csv"), "--json", str(tmp_path / "grades.json")])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert "Asha Verma (CS21-017): 6 of 6 pass" in out and "6 pass, 0 fail, 0 missing" in out
+    assert "Asha Verma (CS21-017): 6 of 6 pass" in out and "6 pass, 0 incomplete, 0 flagged, 0 fail, 0 missing" in out
     rows = list(csv.DictReader((tmp_path / "grades.csv").open()))
     assert [row["status"] for row in rows] == ["PASS"] * 6 and set(rows[0]) == set(grade.CSV_COLUMNS)
     report = json.loads((tmp_path / "grades.json").read_text())
@@ -512,6 +512,7 @@ def test_a_link_to_a_classmates_notebook_is_skipped_and_hurts_nobody(full_run, t
     for path in ravi.glob("*.ipynb"):
         path.write_text(path.read_text(encoding="utf-8").replace("CS21-017", "CS21-040").replace(
             '\\"run_id\\": \\"', '\\"run_id\\": \\"r'), encoding="utf-8")
+    give_own_answers(ravi / "06_viva_voce.ipynb", 40)  # his own viva answers (a copy of hers would be flagged)
     (ravi / NB5).unlink()
     (ravi / NB5).symlink_to(asha / NB5)  # Ravi "hands in" Asha's notebook 5
     (ravi / "linked-folder").symlink_to(asha, target_is_directory=True)

@@ -15,7 +15,7 @@ import zipfile
 import pytest
 from handins import FIXTURES, STUDENT_ANSWERS, build_class, write_answers
 from helpers import ROOT
-from test_grade import grade_folder, load, reasons, save
+from test_grade import full_run, grade_folder, hand_in, load, reasons, save  # noqa: F401 (fixtures)
 
 from labutils.course import grade
 from labutils.course.grade.answers import conclusion_text
@@ -200,6 +200,8 @@ def test_a_written_answer_is_the_cell_without_the_labs_lines():
     ("The test accuracy was 0.87.", ["0.87"], [], []),
     ("The practical reported a test accuracy of 0.8499; mine is 0.8517.", [], [], ["0.8517"]),
     ("My test accuracy of 0.8517 is close to the practical's 0.8499.", [], [], ["0.8517"]),
+    ("My test accuracy was 0.8612, better than the practical's 0.8499.", ["0.8612"], [], []),
+    ("The practical's test accuracy was 0.8499 and my test accuracy 0.8612.", ["0.8612"], [], []),
     ("I used a 20 % validation split and dropout 0.2.", [], [], []),
     ("Validation accuracy peaked at 0.857 in epoch 2.", [], [], []),
     ("Validation accuracy peaked at 0.95.", [], ["0.95"], []),
