@@ -65,7 +65,8 @@ def write_answers_html(subs: list[Submission], path: Path, settings: Settings) -
         sections.append(
             f'<section id="{answer}"><h2>{_e(_title(answer))}</h2>'
             f'<p class="counts">{len(sheets) - unwritten} written, {unwritten} unwritten, {flagged} flagged</p>{model}'
-            f'<table><thead><tr><th>student</th><th>answer</th>{evidence_header}<th>flags</th></tr></thead>'
+            '<table><colgroup><col class="who"><col class="answer"><col class="evidence"><col class="flags"></colgroup>'
+            f'<thead><tr><th>student</th><th>answer</th>{evidence_header}<th>flags</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></section>')
     contents = " · ".join(f'<a href="#{answer}">{"Q" + answer[1:] if answer != "conclusion" else "conclusion"}</a>'
                           for answer in ANSWER_IDS)
@@ -78,10 +79,11 @@ table {{ border-collapse: collapse; width: 100%; table-layout: fixed; margin: 0.
 th, td {{ border: 1px solid #bbb; padding: 6px 8px; vertical-align: top; font-size: 14px; text-align: left;
           overflow-wrap: anywhere; }}
 thead th {{ background: #eee; }}
-tbody th {{ width: 11em; background: #f7f7f7; }}
-td.answer {{ white-space: pre-wrap; width: 45%; }}
+tbody th {{ background: #f7f7f7; }}
+col.who {{ width: 10em; }} col.answer {{ width: 46%; }} col.evidence {{ width: 27%; }}
+td.answer {{ white-space: pre-wrap; }}
 td.evidence pre {{ white-space: pre-wrap; margin: 0; font-size: 12px; }}
-td.flags {{ width: 16em; font-size: 13px; }}
+td.flags {{ font-size: 13px; }}
 td.flags ul {{ margin: 0; padding-left: 1.1em; }}
 tr.flagged td.flags {{ background: #ffd8a8; }}
 tr.unwritten td.answer {{ color: #888; background: #fff2b3; }}
@@ -92,8 +94,8 @@ div.model {{ white-space: pre-wrap; background: #eef4fb; padding: 8px; font-size
 <h1>LSTM-on-IMDb lab: viva answers and conclusions to mark</h1>
 <p>{len(sheets)} hand-in(s) of notebook 6 with written answers; graded {_e(settings.now.isoformat(timespec="seconds"))}.
 Each question shows every student's answer beside what their own evidence cell printed (their run's figures). Flags
-are the grader's: an answer that is mostly the lab's model answer, the same answer as a classmate's (both are named;
-the grader does not say who wrote it first), a conclusion that quotes a figure of another run. They are for you to
+are the grader's: an answer that is mostly the lab's model answer, the same answer as a classmate's (up to three
+others are named, the rest counted; the grader does not say who wrote it first), a conclusion that quotes a figure of another run. They are for you to
 judge, as is everything else here. Marks go in the CSV (<code>--answers-csv</code>).</p>
 <nav>{contents}</nav>
 {"".join(sections)}
