@@ -134,13 +134,17 @@ def model_answer_shingles(number: int) -> set:
 # A decimal fraction (0.8517, or notebook 5's 0.8516600131988525) or a percentage (85.2 %, 85 per cent); whole numbers
 # without % (5 epochs, 200 words) are not figures of this kind.
 _QUOTED = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,20})?)(\s?(?:%|per\s?cent))?(?![\w])", re.I)
-_TEST_ACCURACY_PHRASE = re.compile(r"test(?:ing)?(?:[- ]set)? accuracy", re.I)
+_TEST_ACCURACY_PHRASE = re.compile(r"test(?:ing)?(?:[- ]set)? accuracy|accuracy on the (?:[\d,]+ )?test(?:ing)? "
+                                   r"(?:set|data|reviews)", re.I)
+# A figure that is a difference, not a figure of a run: "improved by 0.18", "7.2 % lower", "0.02 percentage points".
+_DIFFERENCE_BEFORE = re.compile(r"\b(?:by|than)\s+(?:about\s+|only\s+|roughly\s+|around\s+|almost\s+)?$", re.I)
+_DIFFERENCE_AFTER = re.compile(r"^\s*(?:percentage\s+)?(?:points?|lower|higher|above|below|more|less|worse|better)\b", re.I)
 _EPOCH_MENTION = re.compile(r"\bepoch\s+(\d{1,3})\b", re.I)
-_METRIC_WORD = re.compile(r"accura|precision|recall|\bf1\b|\bf-score|\bauc\b|\bloss|\bgap\b|\berror|chance", re.I)
+_METRIC_WORD = re.compile(r"accura|precision|recall|\bf1\b|\bf-score|\bauc\b|loss|\bgap\b|\berror|chance", re.I)
 _CURVES_WORDS = re.compile(r"overfit|over-fit|validation loss|learning curve|val_loss", re.I)
 # A sentence that names another run: its figures are that run's, not checked against the student's.
-_ANOTHER_RUN = re.compile(r"practical|notebook\s*[0-9]|recorded|benchmark|results\.md|another run|other run|"
-                          r"classmate|paper|published|keras-io|tutorial", re.I)
+_ANOTHER_RUN = re.compile(r"practical|notebook\s*[789]|recorded|benchmark|results\.md|another run|other run|"
+                          r"classmate|paper|published|keras-io", re.I)
 PRINTED_DECIMALS = 4  # notebook 6 prints the run's figures with 4 decimals
 
 
@@ -195,22 +199,35 @@ def run_figures(history: dict, results: dict) -> dict[str, list[float]]:
 _OWN_RUN = re.compile(r"\b(?:my|mine|i|our|this run|this model)\b", re.I)
 
 
-def _about_another_run(text: str, sentence: str, position: int) -> bool:
-    """Whether the figure at ``position`` is said of another run: the last run named before it in its sentence is
-    another's ("the practical's 0.8499"), not the student's own ("my test accuracy of 0.8612")."""
-    start = text.rfind(sentence, 0, position + 1) if sentence else position
-    before = text[max(start, 0):position]
-    others = [m.end() for m in _ANOTHER_RUN.finditer(before)]
-    own = [m.end() for m in _OWN_RUN.finditer(before)]
-    return bool(others) and (not own or max(others) > max(own))
+def _test_accuracy_of_another_run(text: str, phrase_start: int, position: int) -> bool:
+    """Whether the test accuracy quoted at ``position`` is said of another run: that run is named just before the
+    phrase ("the practical's test accuracy", "the practical reported a test accuracy") or between the phrase and the
+    figure, with no "my" or "this run" after it."""
+    window = text[max(0, phrase_start - 25):position]
+    others = [m.end() for m in _ANOTHER_RUN.finditer(window)]
+    own = [m.end() for m in _OWN_RUN.finditer(window)]
+    if others and (not own or max(others) > max(own)):
+        return True
+    # or named after the figure ("0.87 in the recorded run"), when the sentence is not about the student's own run
+    # and does not compare the two ("0.8612, better than the practical's")
+    sentence_start = max(text.rfind(mark, 0, position) for mark in ".;!?\n") + 1
+    after = text[position:]
+    later = _ANOTHER_RUN.search(after[:re.search(r"[;!?\n]|\.(?!\d)|$", after).start()])
+    return bool(later) and not _OWN_RUN.search(text[sentence_start:position]) and not re.search(
+        r"\b(?:than|compared|versus|vs|beside|against)\b", after[:later.start()], re.I)
+
+
+def _is_difference(text: str, start: int, end: int) -> bool:
+    return bool(_DIFFERENCE_BEFORE.search(text[max(0, start - 25):start]) or _DIFFERENCE_AFTER.match(text[end:end + 30]))
 
 
 def conclusion_findings(text: str, history: dict, results: dict) -> dict:
     """What a conclusion quotes, held against the run: the test accuracy it quotes, whether it names the epoch
     after which the validation loss was lowest and says what the learning curves showed, and figures that are none
-    of the run's. A figure said of another run (after the practical, a notebook's recorded run or a classmate is
-    named, with no "my" or "this run" in between) is that run's and is not held against this one; if it is this
-    run's figure all the same, it counts as quoted."""
+    of the run's. A figure of this run counts as quoted wherever it stands. In a sentence that names another run (the
+    practical's, notebooks 7-9's recorded runs, a classmate's), the other figures are that run's and are not held
+    against this one; a test accuracy is another run's only when that run is named at the phrase ("the practical's
+    test accuracy of 0.8499"). Differences ("improved by 0.18", "7.2 % lower") are not figures of a run."""
     figures = run_figures(history, results)
     every = [value for values in figures.values() for value in values]
     test_accuracy = (figures.get("test accuracy") or [math.nan])[0]
@@ -221,24 +238,24 @@ def conclusion_findings(text: str, history: dict, results: dict) -> dict:
     def sentence_at(position: int) -> str:
         return next((s for start, s in reversed(sentences) if start <= position), "")
 
-    figures_quoted = quoted_figures(text)
-    # the figure right after "test accuracy" (no other metric named in between) is the quoted test accuracy
-    quoted_as_test = set()
+    figures_quoted = [figure for figure in quoted_figures(text)
+                      if not _is_difference(text, figure[3], figure[3] + len(figure[0]))]
+    # the figure right after "test accuracy" (no other metric or comparison in between) is the quoted test accuracy
+    quoted_as_test: dict[int, int] = {}
     for phrase in _TEST_ACCURACY_PHRASE.finditer(text):
         following = [figure for figure in figures_quoted if 0 <= figure[3] - phrase.end() <= 40]
-        if following and not _METRIC_WORD.search(text[phrase.end():following[0][3]]):
-            quoted_as_test.add(following[0][3])
+        if following:
+            between = text[phrase.end():following[0][3]]
+            if not _METRIC_WORD.search(between) and not re.search(r"\b(?:than|higher|lower|above|below)\b", between, re.I):
+                quoted_as_test[following[0][3]] = phrase.start()
     for written, value, decimals, position in figures_quoted:
-        if _about_another_run(text, sentence_at(position), position):
-            if _matches(value, decimals, test_accuracy):
-                findings["quoted_test_accuracy"].append(written)
-            continue
-        if position in quoted_as_test:
-            target = findings["quoted_test_accuracy"] if _matches(value, decimals, test_accuracy) else findings["wrong_test_accuracy"]
-            target.append(written)
-        elif _matches(value, decimals, test_accuracy):
+        if _matches(value, decimals, test_accuracy):
             findings["quoted_test_accuracy"].append(written)
-        elif not any(_matches(value, decimals, figure) for figure in every):
+        elif position in quoted_as_test:
+            if not _test_accuracy_of_another_run(text, quoted_as_test[position], position):
+                findings["wrong_test_accuracy"].append(written)
+        elif not any(_matches(value, decimals, figure) for figure in every) and not _ANOTHER_RUN.search(
+                sentence_at(position)):
             findings["unmatched"].append(written)
     findings["epochs_mentioned"] = sorted({int(number) for number in _EPOCH_MENTION.findall(text)})
     return findings
