@@ -183,17 +183,23 @@ def flag_shared_answers(subs: list[Submission], same_student) -> None:
                 matches[a].add(b)
                 matches[b].add(a)
         for index, others in matches.items():
+            # every student whose text is this one or one near it, once each (a student's two files count once)
+            members: dict[str, Submission] = {}
+            for other_index in sorted(others | {index}):
+                for other in group_list[other_index]:
+                    members.setdefault(same_student(other), other)
             for sub in group_list[index]:
-                classmates = {}
-                for other_index in sorted(others):
-                    for other in group_list[other_index]:
-                        if same_student(other) != same_student(sub):
-                            classmates.setdefault(same_student(other), other)
-                if not classmates:
+                own = same_student(sub)
+                others_count = len(members) - (own in members)
+                if not others_count:
                     continue
-                unique = list(classmates.values())
-                named = ", ".join(f"{other.student_name or '?'} ({other.roll_no or other.path})"
-                                  for other in unique[:NAMED_CLASSMATES])
-                more = f" and {len(unique) - NAMED_CLASSMATES} more" if len(unique) > NAMED_CLASSMATES else ""
+                named_subs = []
+                for key, other in members.items():  # the first few others, in a stable order: linear per group
+                    if key != own:
+                        named_subs.append(other)
+                        if len(named_subs) == NAMED_CLASSMATES:
+                            break
+                named = ", ".join(f"{other.student_name or '?'} ({other.roll_no or other.path})" for other in named_subs)
+                more = f" and {others_count - len(named_subs)} more" if others_count > len(named_subs) else ""
                 sub.flag(name, f"the same answer as {named}{more} (word for word or nearly; the grader does not "
                                "say who wrote it first)")
