@@ -28,7 +28,7 @@ lab: $(VENV)/.installed-$(basename $(REQUIREMENTS))
 test: $(VENV)/.installed-$(basename $(TEST_REQUIREMENTS))
 	LABUTILS_PROFILE=smoke $(BIN)/python -m pytest
 
-# CI: every test on the CPU-only build (faster here), then what a student's notebooks print with the package they
+# CI: every test on the smaller CPU-only build (its speed: benchmarks/RESULTS.md, "CI time"), then what a student's notebooks print with the package they
 # install: the smoke run of notebooks 1-4 with `tensorflow`, checked for TensorFlow's start-up lines.
 ci:
 	$(MAKE) test VENV=.venv-ci TEST_REQUIREMENTS=requirements-ci.txt

@@ -4,7 +4,8 @@ Builds a class from the full-profile hand-in in tests/fixtures/full-run-hand-in.
 roll number and run_id, six notebooks each), then times ``labutils.course.grade.grade_paths`` over the whole folder several
 times and reports the median (wall and CPU seconds, peak memory), with the machine it ran on. Each student's notebook
 6 carries answers of their own; ``--copied-answers`` gives every student the same answers instead (each is then
-flagged, naming the others; identical texts are grouped, so it is not the slowest case for the comparison). Not a test: speed lives here, not in pytest.
+flagged, naming the others; identical texts are grouped, so it is not the slowest case for the comparison).
+Not a test: speed lives here, not in pytest.
 """
 
 import argparse
@@ -59,7 +60,6 @@ def main() -> None:
         size_mb = sum(p.stat().st_size for p in folder.rglob("*.ipynb")) / 2**20
         seconds, cpu_seconds, results = [], [], None
         for _ in range(args.repeats):
-            results = None
             started, started_cpu = time.perf_counter(), time.process_time()
             results = grade.grade_paths([folder], grade.Settings(required=grade.required_notebooks("practical", grade.load_manifest())))
             seconds.append(time.perf_counter() - started)

@@ -16,4 +16,3 @@ PRACTICAL = {
     "validation_split": 0.2,
     "seed": 42,
 }
-

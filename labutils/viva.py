@@ -13,6 +13,7 @@ quote figures of another run.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -120,13 +121,9 @@ def containment(part: set, whole: set) -> float:
     return len(part & whole) / len(part) if part else 0.0
 
 
-_MODEL_SHINGLES: dict[int, set] = {}
-
-
-def model_answer_shingles(number: int) -> set:
-    if number not in _MODEL_SHINGLES:
-        _MODEL_SHINGLES[number] = shingles(normalised_words(MODEL_ANSWERS[number]))
-    return _MODEL_SHINGLES[number]
+@functools.cache
+def model_answer_shingles(number: int) -> frozenset:
+    return frozenset(shingles(normalised_words(MODEL_ANSWERS[number])))
 
 
 # --- figures quoted in a conclusion -------------------------------------------------------------------------------
@@ -210,11 +207,19 @@ def _test_accuracy_of_another_run(text: str, phrase_start: int, position: int) -
         return True
     # or named after the figure ("0.87 in the recorded run"), when the sentence is not about the student's own run
     # and does not compare the two ("0.8612, better than the practical's")
-    sentence_start = max(text.rfind(mark, 0, position) for mark in ".;!?\n") + 1
-    after = text[position:]
-    later = _ANOTHER_RUN.search(after[:re.search(r"[;!?\n]|\.(?!\d)|$", after).start()])
-    return bool(later) and not _OWN_RUN.search(text[sentence_start:position]) and not re.search(
+    start, end = _sentence_span(text, position)
+    after = text[position:end]
+    later = _ANOTHER_RUN.search(after)
+    return bool(later) and not _OWN_RUN.search(text[start:position]) and not re.search(
         r"\b(?:than|compared|versus|vs|beside|against)\b", after[:later.start()], re.I)
+
+
+_SENTENCE = re.compile(r"(?:[^.!?;\n]|[.](?=\d))+[.!?;]?")  # a decimal point does not end a sentence; ";" does
+
+
+def _sentence_span(text: str, position: int) -> tuple[int, int]:
+    """Where the sentence (or clause after a ";") holding ``position`` starts and ends."""
+    return next((m.span() for m in _SENTENCE.finditer(text) if m.start() <= position < m.end()), (position, position))
 
 
 def _is_difference(text: str, start: int, end: int) -> bool:
@@ -233,11 +238,6 @@ def conclusion_findings(text: str, history: dict, results: dict) -> dict:
     test_accuracy = (figures.get("test accuracy") or [math.nan])[0]
     findings = {"test_accuracy": test_accuracy, "quoted_test_accuracy": [], "wrong_test_accuracy": [],
                 "unmatched": [], "epochs_mentioned": [], "curves_mentioned": bool(_CURVES_WORDS.search(text))}
-    sentences = [(m.start(), m.group(0)) for m in re.finditer(r"(?:[^.!?;\n]|[.](?=\d))+[.!?;]?", text)]
-
-    def sentence_at(position: int) -> str:
-        return next((s for start, s in reversed(sentences) if start <= position), "")
-
     figures_quoted = [figure for figure in quoted_figures(text)
                       if not _is_difference(text, figure[3], figure[3] + len(figure[0]))]
     # the figure right after "test accuracy" (no other metric or comparison in between) is the quoted test accuracy
@@ -255,7 +255,7 @@ def conclusion_findings(text: str, history: dict, results: dict) -> dict:
             if not _test_accuracy_of_another_run(text, quoted_as_test[position], position):
                 findings["wrong_test_accuracy"].append(written)
         elif not any(_matches(value, decimals, figure) for figure in every) and not _ANOTHER_RUN.search(
-                sentence_at(position)):
+                text[slice(*_sentence_span(text, position))]):
             findings["unmatched"].append(written)
     findings["epochs_mentioned"] = sorted({int(number) for number in _EPOCH_MENTION.findall(text)})
     return findings

@@ -6,20 +6,16 @@ example student's own answers, and changes what a student would change: the text
 """
 
 import csv
-import json
 import re
-import shutil
-import time
 import zipfile
 
 import pytest
 from handins import FIXTURES, STUDENT_ANSWERS, build_class, write_answers
-from helpers import ROOT
 from test_grade import full_run, grade_folder, hand_in, load, reasons, save  # noqa: F401 (fixtures)
 
 from labutils.course import grade
 from labutils.course.grade.answers import conclusion_text
-from labutils.course.manifest import answer_id, cell_source
+from labutils.course.manifest import answer_id
 from labutils.viva import (ANSWER_IDS, MODEL_ANSWERS, QUESTIONS, conclusion_findings, model_answer_shingles,
                            normalised_words, written_answer)
 
@@ -36,15 +32,8 @@ def answer_cell(notebook, name):
 
 def rewrite(folder, changes: dict):
     """Replace whole answers in the hand-in's notebook 6 (the heading line stays), as a student edits the cells."""
-    notebook = load(folder / NB6)
-    for name, text in changes.items():
-        cell = answer_cell(notebook, name)
-        if name == "conclusion":
-            cell["source"] = f'MY_CONCLUSION = """\n{text}\n"""'
-        else:
-            heading = cell_source(cell).split("\n")[0]
-            cell["source"] = f"{heading}\n\n{text}"
-    save(notebook, folder / NB6)
+    answers = {name: text for name, text in changes.items() if name != "conclusion"}
+    write_answers(folder / NB6, answers, conclusion=changes.get("conclusion"), replace=True)
 
 
 def test_the_hand_ins_answers_are_read_and_pass(hand_in):
@@ -137,23 +126,25 @@ def test_the_conclusion_cell_is_read_never_run_and_holds_only_the_text(hand_in):
     answer_cell(notebook, "conclusion")["source"] = 'MY_CONCLUSION = """My conclusion is here and fine."""\nEPOCHS = 1'
     save(notebook, hand_in / NB6)
     assert "the conclusion cell holds more than" in reasons(grade_folder(hand_in)[NB6])
+    # a second cell that starts like the conclusion is read too, not waved through the lesson check
+    notebook = load(hand_in / NB6)
+    answer_cell(notebook, "conclusion")["source"] = 'MY_CONCLUSION = """My conclusion is here and fine."""'
+    smuggled = dict(answer_cell(notebook, "conclusion"), metadata={}, source='MY_CONCLUSION = "x"\nEPOCHS = 1')
+    notebook["cells"].insert(12, smuggled)
+    save(notebook, hand_in / NB6)
+    graded = reasons(grade_folder(hand_in)[NB6])
+    assert "the conclusion cell holds more than" in graded and "more than one `MY_CONCLUSION` cell" in graded
     assert conclusion_text('MY_CONCLUSION = """text"""  # a comment is fine') == "text"
     assert conclusion_text('MY_CONCLUSION = open("/etc/passwd").read()') is None
     assert conclusion_text('MY_CONCLUSION = f"{__import__(\'os\')}"') is None
 
 
-def test_a_hand_in_of_lesson_6_is_graded_without_answers():
+def test_a_hand_in_of_lesson_6_is_graded_without_answers(tmp_path):
     """Version 6's notebook 6 had no answer cells: a real hand-in of it is graded as it was."""
     with zipfile.ZipFile(FIXTURES / "lesson-6-viva-hand-in.zip") as archive:
-        notebook = json.loads(archive.read(NB6))
-    assert notebook["metadata"]["labutils"]["lesson_version"] == "6"
-    from labutils.course.grade.checks import grade_file
-    from labutils.course.manifest import load_manifest
-    import tempfile, pathlib
-    with tempfile.TemporaryDirectory() as folder:
-        path = pathlib.Path(folder) / NB6
-        path.write_text(json.dumps(notebook), encoding="utf-8")
-        sub = grade_file(path, load_manifest(), grade.Settings())
+        archive.extract(NB6, tmp_path)
+    assert load(tmp_path / NB6)["metadata"]["labutils"]["lesson_version"] == "6"
+    sub = grade_folder(tmp_path / NB6, required=())[NB6]
     assert sub.status == "PASS" and sub.lesson_version == "6" and not sub.answers, reasons(sub)
 
 
@@ -167,10 +158,9 @@ def test_the_marking_sheet_and_csv_for_a_class_of_30(full_run, tmp_path):
     rewrite(folders[1], {"Q2": "*Write your answer here.*"})
     rewrite(folders[2], {"Q12": MODEL_ANSWERS[12]})
     rewrite(folders[3], {"conclusion": "The test accuracy was 0.97, very good, and the validation loss fell every epoch."})
-    started = time.process_time()
     code = grade.main([str(tmp_path / "class"), "--quiet", "--answers", str(tmp_path / "sheet.html"),
                        "--answers-csv", str(tmp_path / "marks.csv"), "--html", str(tmp_path / "class.html")])
-    assert code == 1 and time.process_time() - started < 60
+    assert code == 1  # the time a class takes is measured by benchmarks/grade_class.py, not here
     page = (tmp_path / "sheet.html").read_text(encoding="utf-8")
     assert "<script" not in page and "&lt;script&gt;" in page and "http" not in page
     for answer in ANSWER_IDS:

@@ -112,18 +112,21 @@ def identity_values(source: str) -> dict[str, str] | None:
     return values if "STUDENT_NAME" in values else None
 
 
+def _labutils_tag(cell: dict, key: str) -> str:
+    """A cell's ``metadata.labutils[key]`` when it is a string, else "" (a student's file may hold anything there)."""
+    labutils_metadata = cell.get("metadata", {}).get("labutils", {}) if isinstance(cell.get("metadata"), dict) else {}
+    value = labutils_metadata.get(key, "") if isinstance(labutils_metadata, dict) else ""
+    return value if isinstance(value, str) else ""
+
+
 def exercise_id(cell: dict) -> str:
     """The exercise a code cell holds (``metadata.labutils.exercise``, e.g. "03-1"), or "" for a lesson cell."""
-    labutils_metadata = cell.get("metadata", {}).get("labutils", {}) if isinstance(cell.get("metadata"), dict) else {}
-    value = labutils_metadata.get("exercise", "") if isinstance(labutils_metadata, dict) else ""
-    return value if isinstance(value, str) else ""
+    return _labutils_tag(cell, "exercise")
 
 
 def answer_id(cell: dict) -> str:
     """The written answer a cell holds (``metadata.labutils.answer``, e.g. "Q5" or "conclusion"), or ""."""
-    labutils_metadata = cell.get("metadata", {}).get("labutils", {}) if isinstance(cell.get("metadata"), dict) else {}
-    value = labutils_metadata.get("answer", "") if isinstance(labutils_metadata, dict) else ""
-    return value if isinstance(value, str) else ""
+    return _labutils_tag(cell, "answer")
 
 
 def first_line(source: str) -> str:

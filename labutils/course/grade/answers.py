@@ -93,14 +93,15 @@ def read_answers(notebook: dict, entry: dict, evidence_cells: dict[str, dict], s
     for cell in notebook["cells"]:
         name = _question_of(cell)
         if cell.get("cell_type") == "code":
-            if name == "conclusion" or is_conclusion_cell(cell):
-                if "conclusion" in wanted and "conclusion" not in sub.answers:
-                    text = conclusion_text(cell_source(cell))
-                    if text is None:
-                        sub.fail(f"the conclusion cell holds more than `{CONCLUSION_NAME} = \"\"\"...\"\"\"`: keep only "
-                                 "your text there (the grader reads it, never runs it)")
-                        text = ""
-                    sub.answers["conclusion"] = written_conclusion(text)[:MAX_ANSWER_CHARS]
+            if is_conclusion_cell(cell):  # every such cell is left out of the lesson check, so each is read here
+                text = conclusion_text(cell_source(cell))
+                if text is None:
+                    sub.fail(f"the conclusion cell holds more than `{CONCLUSION_NAME} = \"\"\"...\"\"\"`: keep only "
+                             "your text there (the grader reads it, never runs it)")
+                if "conclusion" in sub.answers:
+                    sub.fail(f"more than one `{CONCLUSION_NAME}` cell: keep one conclusion")
+                else:
+                    sub.answers["conclusion"] = written_conclusion(text or "")[:MAX_ANSWER_CHARS]
                 continue
             previous_output = outputs_text(cell)
             continue

@@ -14,10 +14,9 @@ from pathlib import Path
 
 from ..manifest import utf8_safe
 from .classroom import student_key
-from .submission import Settings, Submission
+from .submission import STATUSES, Settings, Submission
 
 COLOURS = {"PASS": "#d9f2d9", "INCOMPLETE": "#fff2b3", "FLAGGED": "#ffd8a8", "FAIL": "#f8d0d0", "MISSING": "#e6e6e6"}
-SEVERITY = ("PASS", "INCOMPLETE", "FLAGGED", "FAIL", "MISSING")
 BINS = 20  # histogram bars over accuracies 0.50 to 1.00, 0.025 wide
 
 
@@ -85,7 +84,7 @@ def write_html(subs: list[Submission], path: Path, settings: Settings, seconds: 
             if not graded:
                 cells.append('<td class="none">-</td>')
                 continue
-            status = max((s.status for s in graded), key=lambda st: SEVERITY.index(st) if st in SEVERITY else 0)
+            status = max((s.status for s in graded), key=lambda st: STATUSES.index(st) if st in STATUSES else 0)
             reasons = [reason for s in graded for reason in s.reasons]
             reasons += [f"unwritten: {', '.join(s.unanswered)}" for s in graded if s.unanswered]
             reasons += [line for s in graded for line in s.flag_lines()]

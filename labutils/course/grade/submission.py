@@ -11,6 +11,7 @@ DEFAULT_MAX_MB = 50.0
 TEST_SET_SIZE = 25_000
 TRAINING_SET_SIZE = 25_000
 PLACEHOLDER = re.compile(r"^\s*<.*>\s*$")
+STATUSES = ("PASS", "INCOMPLETE", "FLAGGED", "FAIL", "MISSING")  # least to most serious
 
 
 @dataclass
