@@ -25,6 +25,7 @@ TRAINING_PROFILE = re.compile(r"Run profile '(\w+)': training on ([0-9,]+) of ([
 TEST_ACCURACY_LABEL = "Test accuracy:"
 # One way to match each number (no nested or overlapping repeats), so a hostile line costs linear time.
 TEST_ACCURACY = re.compile(r"^Test accuracy:[ \t]*((?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)[ \t]*$", re.M)
+TEST_LOSS = re.compile(r"^Test loss:[ \t]*([0-9]{1,3}\.[0-9]{1,20})[ \t]*$", re.M)
 PREDICT_ACCURACY = re.compile(r"accuracy from predict: *([0-9.]+) +from evaluate: *([0-9.]+)")
 CONFUSION_COUNTS = re.compile(r"TN ([0-9,]+) +FP ([0-9,]+) +FN ([0-9,]+) +TP ([0-9,]+)")
 EVALUATE_BATCH_SIZE = 256  # notebook 5: model.evaluate(x_test_padded, y_test, batch_size=256, verbose=2)
@@ -54,3 +55,23 @@ VIVA_RUN = re.compile(r"^Run profile: \w+; test accuracy ([0-9]{1,3}\.[0-9]{1,12
 VIVA_EPOCH = re.compile(r"^epoch (\d{1,6}): loss ([0-9]{1,3}\.[0-9]{1,12}), validation loss ([0-9]{1,3}\.[0-9]{1,12}) +"
                         r"accuracy ([0-9]{1,3}\.[0-9]{1,12}), validation accuracy ([0-9]{1,3}\.[0-9]{1,12})", re.M)
 VIVA_METRIC = re.compile(r"^(test_accuracy|test_loss|precision|recall|f1|roc_auc) +([0-9]{1,3}\.[0-9]{1,12})[ \t]*$", re.M)
+
+# Notebook 5, section 5: "precision 0.8459   recall 0.8601   F1 0.8529", then scikit-learn's classification report
+# (digits=4): rows "negative 0.8577 0.8434 0.8505 12500", "accuracy 0.8517 25000", "macro avg ...", "weighted avg ...".
+PRECISION_RECALL_F1 = re.compile(r"^precision ([0-9]{1,3}\.[0-9]{1,12}) +recall ([0-9]{1,3}\.[0-9]{1,12}) +"
+                                 r"F1 ([0-9]{1,3}\.[0-9]{1,12})[ \t]*$", re.M)
+REPORT_ROW = re.compile(r"^ {0,20}(negative|positive|macro avg|weighted avg) +([0-9]\.[0-9]{4}) +([0-9]\.[0-9]{4}) +"
+                        r"([0-9]\.[0-9]{4}) +([0-9]{1,9})[ \t]*$", re.M)
+REPORT_ACCURACY = re.compile(r"^ {0,20}accuracy +([0-9]\.[0-9]{4}) +([0-9]{1,9})[ \t]*$", re.M)
+ROC_AUC = re.compile(r"^AUC = ([0-9]\.[0-9]{1,12})[ \t]*$", re.M)
+
+# labutils.artifacts, notebooks 4 to 7: every saved or loaded model names "training run <run_id>", the run_id setup()
+# printed in the notebook that trained it.
+TRAINING_RUN = re.compile(r"training run ([0-9a-f]{32})\b")
+# Timings that two real runs print differently: Keras' verbose=2 lines ("313/313 - 142s - 455ms/step - ...") and
+# notebook 4's epoch timer ("epoch 1:  142.4 s  (455 ms per step, 313 steps)").
+KERAS_TIMED = re.compile(r"^\d{1,9}/\d{1,9} - \d{1,9}m?s - \d{1,9}(?:ms|s|us)/step\b[^\n]*$", re.M)
+EPOCH_SECONDS = re.compile(r"^epoch \d{1,6}: +[0-9]{1,9}\.[0-9] s +\([0-9]{1,9} ms per step, [0-9]{1,9} steps\)[ \t]*$", re.M)
+# The figures of one epoch in Keras' line: "accuracy: 0.7629 - loss: 0.4857 - val_accuracy: 0.8102 - val_loss: 0.4160".
+KERAS_EPOCH_FIGURES = re.compile(r"(?<![\w])accuracy: ([0-9]{1,3}\.[0-9]{1,12}) - loss: ([0-9]{1,3}\.[0-9]{1,12}) - "
+                                 r"val_accuracy: ([0-9]{1,3}\.[0-9]{1,12}) - val_loss: ([0-9]{1,3}\.[0-9]{1,12})")

@@ -4,7 +4,9 @@ The full-profile hand-in is kept zipped in tests/fixtures: it is data for the gr
 their outputs, and committed notebooks are kept clean.
 """
 
+import hashlib
 import random
+import re
 import zipfile
 from pathlib import Path
 
@@ -17,17 +19,21 @@ from labutils.viva import ANSWER_HEADING_LINE, ANSWER_PLACEHOLDER, CONCLUSION_NA
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FULL_RUN_ARCHIVE = FIXTURES / "full-run-hand-in.zip"
+# Two more real full runs, by two other students, made one after the other on one machine on 2026-12-02: the proof
+# that independent runs are not taken for copies (tests/test_grade_class.py).
+SECOND_RUN_ARCHIVE = FIXTURES / "second-run-hand-in.zip"  # Rahul Mehta, CS21-042
+THIRD_RUN_ARCHIVE = FIXTURES / "third-run-hand-in.zip"  # Meera Iyer, CS21-055
 
 EXAMPLE_STUDENT = {"<your name>": "Asha Verma", "<your roll number>": "CS21-017",
                    "<e.g. VIIth Sem / IVth Year>": "VIIth Sem / IVth Year", "<e.g. 2025-2026 [ODD]>": "2026-2027 [ODD]",
                    "<YYYY-MM-DD>": "2026-11-24"}
 
 
-def unpack_full_run(folder: Path) -> Path:
-    """The six notebooks of the full-profile hand-in (Asha Verma, CS21-017), unpacked into ``folder``."""
+def unpack_full_run(folder: Path, archive: Path = FULL_RUN_ARCHIVE) -> Path:
+    """The six notebooks of a full-profile hand-in (by default Asha Verma's, CS21-017), unpacked into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(FULL_RUN_ARCHIVE) as archive:
-        archive.extractall(folder)
+    with zipfile.ZipFile(archive) as opened:
+        opened.extractall(folder)
     return folder
 
 
@@ -65,9 +71,14 @@ def solved_source(source: str, name: str) -> str:
     return "\n".join(lines)
 
 
-def build_class(hand_in: Path, folder: Path, students: int, own_answers: bool = True) -> int:
-    """``students`` folders, each a copy of ``hand_in`` with its own name, roll number and run_id; returns the files.
+def build_class(hand_in: Path, folder: Path, students: int, own_answers: bool = True, own_runs: bool = True) -> int:
+    """``students`` folders, each a copy of ``hand_in`` with its own name and roll number; returns the files.
 
+    With ``own_runs`` each copy is made to look like a run of its own, as only a forger who edits every identifier
+    and timing would make it: every run_id replaced (consistently, so notebooks 5 and 6 still name the student's own
+    notebook 4) and every timing Keras and the epoch timer printed changed. The grader cannot tell such copies from
+    real runs (the README says so); they stand in for a class of real runs where only the class's size matters.
+    Without ``own_runs``, every student hands in the one run with only name and roll number changed: copies.
     With ``own_answers`` each student's notebook 6 answers are their own (different words for each student, so no
     two share an answer); without, every student hands in the example student's answers."""
     sources = {path.name: path.read_text(encoding="utf-8") for path in sorted(hand_in.glob("*.ipynb"))}
@@ -76,11 +87,26 @@ def build_class(hand_in: Path, folder: Path, students: int, own_answers: bool = 
         student.mkdir(parents=True)
         for name, text in sources.items():
             text = text.replace("CS21-017", f"CS21-{number:03d}").replace("Asha Verma", f"Student {number}")
-            text = text.replace('\\"run_id\\": \\"', f'\\"run_id\\": \\"{number:04d}')  # inside the JSON string
+            if own_runs:
+                text = another_run(text, number)
             (student / name).write_text(text, encoding="utf-8")
             if own_answers and name.startswith("06_"):
                 give_own_answers(student / name, number)
     return students * len(sources)
+
+
+RUN_ID = re.compile(r"\b[0-9a-f]{32}\b")
+KERAS_TIMING = re.compile(r"(\d+/\d+ - )(\d+)(s - )(\d+)(ms/step)")
+TIMER_LINE = re.compile(r"(epoch \d+: +)([0-9]+\.[0-9])( s +\()([0-9]+)( ms per step)")
+
+
+def another_run(text: str, number: int) -> str:
+    """A notebook's text with every run_id and every printed timing changed for student ``number``."""
+    text = RUN_ID.sub(lambda match: hashlib.sha256(f"{number}-{match.group(0)}".encode()).hexdigest()[:32], text)
+    text = KERAS_TIMING.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + number + 1}{m.group(3)}"
+                                      f"{int(m.group(4)) + number + 1}{m.group(5)}", text)
+    return TIMER_LINE.sub(lambda m: f"{m.group(1)}{float(m.group(2)) + number + 1:.1f}{m.group(3)}"
+                                    f"{int(m.group(4)) + number + 1}{m.group(5)}", text)
 
 
 WORDS = ("gate memory cell state forget input output hidden gradient vanish review word sentiment epoch loss "
@@ -173,3 +199,80 @@ def write_answers(notebook_path: Path, answers: dict, conclusion: str | None = N
             cell.source = (f'{CONCLUSION_NAME} = """\n{conclusion}\n"""' if replace
                            else cell.source.replace(CONCLUSION_PLACEHOLDER, conclusion))
     nbformat.write(notebook, notebook_path)
+
+
+# A second student of the same class, for the grader's proof that two real, independent runs on one machine are not
+# taken for a copy (tests/fixtures/second-run-hand-in.zip; see tests/fixtures/README.md). Same seed, same machine:
+# his figures may repeat hers; his words are his own.
+SECOND_STUDENT = {"<your name>": "Rahul Mehta", "<your roll number>": "CS21-042",
+                  "<e.g. VIIth Sem / IVth Year>": "VIIth Sem / IVth Year", "<e.g. 2025-2026 [ODD]>": "2026-2027 [ODD]",
+                  "<YYYY-MM-DD>": "2026-12-02"}
+
+SECOND_STUDENT_ANSWERS = {
+    "Q1": "Ordinary recurrent nets lose track of early words: training them on long inputs fails since the learning "
+          "signal dies out on its way back. The LSTM (1997) adds a cell that can carry a value unchanged. About 43 % of "
+          "the reviews I trained on are over 200 tokens long.",
+    "Q2": "Backpropagation through time multiplies one factor per step; below one the product shrinks towards zero "
+          "(vanishing), above one it blows up (exploding). With 0.9 per step, 200 steps leave about 7e-10.",
+    "Q3": "The LSTM keeps two vectors per step, h and c, while the simple RNN keeps only h. The c vector changes by "
+          "addition under gate control. My evidence: 131,584 weights for the LSTM, four times the RNN's 32,896.",
+    "Q4": "A gate is a vector of numbers from 0 to 1 made by a sigmoid; it is multiplied element by element with "
+          "another vector, like a dimmer. The LSTM has three of them, forget, input and output, all learned.",
+    "Q5": "It scales down the previous cell value: near one it keeps it, near zero it wipes it. In my review the forget "
+          "values averaged 0.725 and none went under 0.1.",
+    "Q6": "It weighs the new candidate before it is added into c. On my review it stayed between 0.42 and 0.55, and the "
+          "words where it opened most were not only sentiment words (a name too).",
+    "Q7": "It picks how much of tanh(c) becomes h, the state the next step and the classifier see. My output gate at the "
+          "final step averaged 0.484.",
+    "Q8": "Along c the gradient is multiplied only by forget values, with no squashing function in between, so if those "
+          "are near one it lasts. In my model no unit kept 1 % of it over 50 words.",
+    "Q9": "A GRU merges the cell and hidden state and uses an update gate and a reset gate: three blocks of weights "
+          "instead of four, 99,072 against 131,584 in my check, with similar accuracy on sentiment.",
+    "Q10": "Stop when the validation loss turns up, add dropout, shrink the network, or train on more reviews. My "
+           "validation loss was lowest after the first of five epochs.",
+    "Q11": "Two LSTMs, one reading left to right and one right to left, with their final states joined; the first words "
+           "of a long review are then only a few steps from an output. It costs twice the recurrent weights.",
+    "Q12": "On the held-out test reviews only: accuracy, the confusion matrix, precision and recall, F1 and ROC AUC. "
+           "Picking the epoch is done on validation data.",
+}
+
+SECOND_STUDENT_CONCLUSION = (
+    "My model (embedding of 10,000 words into 128 numbers, one LSTM layer of 128 units with dropout 0.2, a sigmoid "
+    "unit on top) has 1,411,713 weights. I trained it for 5 epochs with a 20 % validation split and got a test accuracy "
+    "of 0.8478 on the 25,000 test reviews. The validation loss was best after epoch 1 and rose after it, so the model "
+    "started to overfit early; the learning curves show the training loss still falling. Stopping after epoch 1 "
+    "would have kept the lowest validation loss with a fifth of the training.")
+
+
+# A third student, run on the same machine on the same day as the second (two real runs side by side).
+THIRD_STUDENT = {"<your name>": "Meera Iyer", "<your roll number>": "CS21-055",
+                 "<e.g. VIIth Sem / IVth Year>": "VIIth Sem / IVth Year", "<e.g. 2025-2026 [ODD]>": "2026-2027 [ODD]",
+                 "<YYYY-MM-DD>": "2026-12-02"}
+
+THIRD_STUDENT_ANSWERS = {
+    "Q1": "Because a vanilla recurrent network cannot learn dependencies that span many words. LSTMs fixed that with "
+          "a memory path; reviews are long (the median one I padded had 178 tokens).",
+    "Q2": "Gradients vanish when repeated multiplication by numbers smaller than one drives them to nothing, and "
+          "explode when the numbers are larger than one. Clipping handles explosions only.",
+    "Q3": "An extra memory vector that is written through gates; so an LSTM layer has 4 sets of weights where the "
+          "SimpleRNN has 1.",
+    "Q4": "Sigmoid valves between zero and one, learned from the input and previous output, which decide what to "
+          "forget, what to write and what to reveal.",
+    "Q5": "Decides what part of the stored memory survives into the next step. Mine were mostly in the middle, "
+          "neither fully open nor closed.",
+    "Q6": "Controls the amount of the new candidate written into memory. On my test review it never went near 0 or 1.",
+    "Q7": "Masks the memory (after tanh) to give the hidden output; the Dense layer sees only the last such output.",
+    "Q8": "The path through the memory is additive, so gradients are scaled only by forget values and can survive "
+          "if those stay near 1. None of my units did that over 50 words.",
+    "Q9": "GRU: two gates, no separate memory vector, 25 % fewer parameters than the LSTM, similar results in practice.",
+    "Q10": "Early stopping on validation loss, more dropout, fewer units, weight decay, more training data.",
+    "Q11": "It runs the sequence in both directions and concatenates the two results, which helps with long reviews "
+           "whose start matters; twice the recurrent parameters.",
+    "Q12": "With held-out test data only: accuracy plus confusion matrix, precision, recall, F1, ROC AUC.",
+}
+
+THIRD_STUDENT_CONCLUSION = (
+    "The LSTM of the practical (1,411,713 parameters) scored 0.8478 test accuracy after 5 epochs on 20,000 training "
+    "reviews. Its best validation loss came after epoch 1; from epoch 2 on the validation loss went up while the "
+    "training loss kept going down, which is overfitting, and the validation accuracy after epoch 5 was only a little "
+    "above that of epoch 1. More epochs would not help; early stopping or more dropout might.")

@@ -156,8 +156,6 @@ def flag_shared_answers(subs: list[Submission], same_student) -> None:
     a four-word run that many texts share is common phrasing, not a sign of copying, and is not paired."""
     by_question: dict[str, dict[frozenset, list[Submission]]] = defaultdict(lambda: defaultdict(list))
     for sub in subs:
-        if sub.duplicate_of:
-            continue
         for name, text in sub.answers.items():
             if name in sub.unanswered:
                 continue

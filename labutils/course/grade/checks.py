@@ -14,7 +14,8 @@ from ...evidence import (CONFUSION_COUNTS, EVALUATE_BATCH_SIZE, EXERCISE_CORRECT
 from ...practical import PRACTICAL
 from ..manifest import IDENTITY_FIELDS, cell_source, exercise_id, fingerprint, first_line, identity_values, utf8_safe
 from .answers import is_conclusion_cell, read_answers
-from .read import has_png, identify, lesson_version, outputs_text, read_notebook
+from .runs import check_test_figures, read_run
+from .read import HandInFile, has_png, identify, lesson_version, outputs_text, read_notebook
 from .submission import PLACEHOLDER, TEST_SET_SIZE, TRAINING_SET_SIZE, Settings, Submission
 
 RECORD_KEYS = {"run_id", "time", "platform", "profile", "seed", "versions"}
@@ -88,14 +89,18 @@ def _check_identity(code_cells: list[tuple[int, dict]], sub: Submission) -> int 
     return None
 
 
-def _check_lesson_cells(entry: dict, lesson_candidates: list[tuple[int, str, dict]], sub: Submission) -> dict[str, dict]:
-    """Compare the lesson cells with the manifest; returns the student's cell for each evidence name."""
+def _check_lesson_cells(entry: dict, lesson_candidates: list[tuple[int, str, dict]],
+                        sub: Submission) -> tuple[dict[str, dict], list[dict]]:
+    """Compare the lesson cells with the manifest; returns the student's cell for each evidence name, and every
+    cell that is the lesson's as it stands (what they printed is the run's, unlike the student's own cells)."""
     expected = [cell["fingerprint"] for cell in entry["lesson_cells"]]
     actual = [fp for _, fp, _ in lesson_candidates]
     matcher = difflib.SequenceMatcher(None, expected, actual, autojunk=False)
     evidence_cells: dict[str, dict] = {}
+    lesson_cells: list[dict] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
+            lesson_cells.extend(cell for _, _, cell in lesson_candidates[j1:j2])
             for offset in range(i2 - i1):
                 evidence = entry["lesson_cells"][i1 + offset]["evidence"]
                 if evidence:
@@ -111,7 +116,7 @@ def _check_lesson_cells(entry: dict, lesson_candidates: list[tuple[int, str, dic
             number, _, cell = lesson_candidates[j1 + (i2 - i1)]
             sub.fail(f"code inserted between the lesson's cells ({_where(number, cell)}); put your own experiments "
                      "under Exercises, after the lesson")
-    return evidence_cells
+    return evidence_cells, lesson_cells
 
 
 def _check_run_record(cell: dict | None, sub: Submission, settings: Settings) -> dict | None:
@@ -129,11 +134,19 @@ def _check_run_record(cell: dict | None, sub: Submission, settings: Settings) ->
     except json.JSONDecodeError:
         sub.fail("the run record is damaged (not valid JSON)")
         return None
-    if not isinstance(record, dict) or not RECORD_KEYS <= set(record):
-        sub.fail(f"the run record lacks {', '.join(sorted(RECORD_KEYS - set(record or {})))}")
+    if not isinstance(record, dict):
+        sub.fail("the run record was edited: it is not the JSON object setup() prints; run the notebook again")
         return None
-    sub.profile, sub.run_id = str(record["profile"]), str(record["run_id"])
-    sub.run_time = str(record["time"])
+    if not RECORD_KEYS <= set(record):
+        sub.fail(f"the run record lacks {', '.join(sorted(RECORD_KEYS - set(record)))}")
+        return None
+    odd = [key for key in ("run_id", "time", "profile") if not isinstance(record[key], str) or not record[key].strip()]
+    if odd:
+        sub.fail(f"the run record was edited: its {', '.join(odd)} {'is' if len(odd) == 1 else 'are'} not the text "
+                 "setup() prints; run the notebook again")
+        return None
+    sub.profile, sub.run_id = record["profile"][:40], record["run_id"][:80]
+    sub.run_time = record["time"][:40]
     if sub.profile != settings.profile:
         sub.fail(f"ran with the '{sub.profile}' profile, not '{settings.profile}': run it again without "
                  "LABUTILS_PROFILE set (smoke runs are checks, not results)")
@@ -302,11 +315,14 @@ def exempt_exercise_cells(entry: dict, code_cells: list[tuple[int, dict]], ident
     return {number for number in candidates if number > last_lesson}
 
 
-def grade_file(path: Path, manifest: dict, settings: Settings) -> Submission:
+def grade_file(source: HandInFile | Path, manifest: dict, settings: Settings) -> Submission:
     """Grade one file on its own (class-wide checks come after, in :func:`grade_paths`)."""
-    sub = Submission(path=str(path), folder=str(path.parent))
+    if not isinstance(source, HandInFile):
+        path = Path(source)
+        source = HandInFile(str(path), str(path.parent), path.stat().st_size if path.is_file() else 0)
+    sub = Submission(path=source.path, folder=source.folder)
     try:
-        notebook = read_notebook(path, sub, settings)
+        notebook = read_notebook(source, sub, settings)
         if notebook is None:
             return sub
         code_cells = [(number, cell) for number, cell in enumerate(notebook["cells"], 1) if cell["cell_type"] == "code"]
@@ -325,10 +341,12 @@ def grade_file(path: Path, manifest: dict, settings: Settings) -> Submission:
         written = {number for number, cell in code_cells if entry.get("answers") and is_conclusion_cell(cell)}
         unfinished = _note_exercise_errors([(number, cell) for number, cell in code_cells if number in exercises], sub)
         _check_execution([(number, cell) for number, cell in code_cells if number not in unfinished], sub)
-        evidence_cells = _check_lesson_cells(
+        evidence_cells, lesson_cells = _check_lesson_cells(
             entry, [candidate for candidate in lesson_candidates if candidate[0] not in exercises | written], sub)
         record = _check_run_record(evidence_cells.get("run-record"), sub, settings)
         _check_evidence(entry, evidence_cells, record, sub, settings)
+        check_test_figures(sub, lesson_cells, evidence_cells)
+        read_run(sub, lesson_cells, evidence_cells)
         _count_exercises(entry, [(number, cell) for number, cell in code_cells if number in exercises], sub)
         read_answers(notebook, entry, evidence_cells, sub)
     except Exception as error:  # noqa: BLE001 - one odd file must not stop a class's grading

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
 from .. import catalogue
 from ..manifest import load_manifest
-from .classroom import grade_paths
+from .checks import grade_file
+from .classroom import class_checks, not_graded_rows
 from .read import find_notebooks
 from .answers_report import write_answers_csv, write_answers_html
 from .html_report import write_html
@@ -66,6 +68,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(error))
     if not 0.0 <= args.min_accuracy <= 1.0:
         parser.error("--min-accuracy is a fraction between 0 and 1, e.g. 0.80")
+    if not 0 < args.max_mb <= 10_000:  # also refuses nan
+        parser.error("--max-mb is a size in megabytes above 0, e.g. 50 (an executed lab notebook is under 1 MB)")
+    outputs = {option: target for option, target in (("--csv", args.csv), ("--json", args.json), ("--html", args.html),
+                                                      ("--answers", args.answers), ("--answers-csv", args.answers_csv))
+               if target is not None}
+    problem = output_problem(outputs, args.paths)
+    if problem:
+        parser.error(problem)
     settings = Settings(min_accuracy=args.min_accuracy, profile=args.profile,
                         max_bytes=int(args.max_mb * 2**20), required=required)
 
@@ -73,34 +83,58 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     started = time.perf_counter()
-    files, missing_paths, skipped = find_notebooks(args.paths)
-    for path in missing_paths:
+    found = find_notebooks(args.paths)
+    for path in found.missing:
         print(printable(f"No such file or folder: {path}"), file=sys.stderr)
-    for line in skipped:
-        print(printable(f"Skipped {line}"))
-    if not files:
-        print("No notebooks (*.ipynb) to grade.", file=sys.stderr)
+    if not found.files:
+        for path, _, why in found.not_graded:
+            print(printable(f"Not graded: {path}: {why}"))
+        print("No notebooks (*.ipynb, or inside .zip archives) to grade.", file=sys.stderr)
         return 2
-    subs = grade_paths(files, settings, manifest)
+    subs = class_checks([grade_file(file, manifest, settings) for file in found.files], manifest, settings)
+    subs += not_graded_rows(found)
     seconds = time.perf_counter() - started
     if not args.quiet:
         print(format_table(subs))
     summary = summarize(subs)
     print(f"{summary['files']} file(s), {summary['students']} student(s): {summary['pass']} pass, "
           f"{summary['incomplete']} incomplete, {summary['flagged']} flagged, "
-          f"{summary['fail']} fail, {summary['missing']} missing; graded in {seconds:.2f} s "
+          f"{summary['fail']} fail, {summary['missing']} missing, {summary['not_graded']} not graded; "
+          f"{summary['copy_groups']} group(s) of copied runs; graded in {seconds:.2f} s "
           f"(profile {settings.profile}, test accuracy >= {settings.min_accuracy:.2f})")
-    for target, writer in ((args.csv, lambda p: write_csv(subs, p)),
-                           (args.json, lambda p: write_json(subs, p, settings, seconds, skipped)),
-                           (args.html, lambda p: write_html(subs, p, settings, seconds)),
-                           (args.answers, lambda p: write_answers_html(subs, p, settings)),
-                           (args.answers_csv, lambda p: write_answers_csv(subs, p))):
-        if target is not None:
-            try:
-                writer(target)
-                print(f"Wrote {target}")
-            except OSError as error:
-                print(printable(f"Could not write {target}: {error.strerror or error}"), file=sys.stderr)
-                return 2
-    ok = not missing_paths and all(sub.status == "PASS" for sub in subs)
+    writers = {"--csv": lambda p: write_csv(subs, p), "--json": lambda p: write_json(subs, p, settings, seconds),
+               "--html": lambda p: write_html(subs, p, settings, seconds),
+               "--answers": lambda p: write_answers_html(subs, p, settings),
+               "--answers-csv": lambda p: write_answers_csv(subs, p)}
+    failed = False
+    for option, target in outputs.items():  # each report that can be written is, whatever happens to the others
+        try:
+            writers[option](target)
+            print(printable(f"Wrote {target}"))
+        except OSError as error:
+            print(printable(f"Could not write {target} ({option}): {error.strerror or error}"), file=sys.stderr)
+            failed = True
+    if failed:
+        return 2
+    ok = not found.missing and all(sub.status == "PASS" for sub in subs)
     return 0 if ok else 1
+
+
+def output_problem(outputs: dict[str, Path], graded: list[Path]) -> str:
+    """Why the reports could not be written where asked, checked before any grading; "" when they can."""
+    seen: dict[Path, str] = {}
+    for option, target in outputs.items():
+        resolved = target.resolve()
+        if resolved in seen:
+            return f"{option} and {seen[resolved]} name the same file, {target}: give each report its own"
+        seen[resolved] = option
+        if target.is_dir():
+            return f"{option} {target} is a folder: give a file name, e.g. {target / 'grades.csv'}"
+        if target.suffix.lower() == ".ipynb" or any(resolved == path.resolve() for path in graded):
+            return f"{option} {target} would overwrite a notebook: give the report another name"
+        parent = resolved.parent
+        if not parent.is_dir():
+            return f"{option} {target}: the folder {parent} does not exist"
+        if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+            return f"{option} {target}: cannot write there (permission denied)"
+    return ""

@@ -7,6 +7,9 @@ import binascii
 import hashlib
 import json
 import os
+import zipfile
+import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..manifest import text_of
@@ -27,7 +30,7 @@ def outputs_text(cell: dict) -> str:
         if output.get("output_type") == "stream":
             parts.append(text_of(output.get("text", "")))
         elif output.get("output_type") in ("execute_result", "display_data") and isinstance(output.get("data"), dict):
-            parts.append(text_of(output["data"].get("text/plain", "")))
+            parts.append(text_of(output["data"].get("text/plain", "")) + "\n")  # a display is a block of its own
     return "".join(parts)
 
 
@@ -44,47 +47,60 @@ def has_png(cell: dict) -> bool:
     return False
 
 
-def read_notebook(path: Path, sub: Submission, settings: Settings) -> dict | None:
-    """The parsed notebook, or None with the reason recorded."""
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        sub.fail(f"cannot be read: {error.strerror or error}")
-        return None
-    if size > settings.max_bytes:
-        sub.fail(f"file is {size / 2**20:,.0f} MB, over the {settings.max_bytes / 2**20:,.0f} MB limit "
+MAX_JSON_VALUES = 200_000  # braces, brackets and commas: a lab notebook has about 2,000; each becomes a Python object
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def read_notebook(source: HandInFile, sub: Submission, settings: Settings) -> dict | None:
+    """The parsed notebook, or None with the reason recorded. Memory stays near the file's size: the file is read
+    once with a bound, and one whose JSON would make far more Python objects than a notebook is refused unparsed."""
+    if source.size > settings.max_bytes:
+        sub.fail(f"file is {source.size / 2**20:,.1f} MB, over the {settings.max_bytes / 2**20:,.0f} MB limit "
                  "(an executed lab notebook is under 1 MB; was something else handed in?)")
         return None
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        sub.fail(f"cannot be read: {error.strerror or error}")
+        raw = source.read(settings.max_bytes)
+    except (OSError, ValueError, zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error) as error:
+        sub.fail(f"cannot be read: {getattr(error, 'strerror', None) or error}")
+        return None
+    if len(raw) > settings.max_bytes:
+        sub.fail(f"file is over the {settings.max_bytes / 2**20:,.0f} MB limit (an executed lab notebook is under 1 MB)")
         return None
     sub.sha256 = hashlib.sha256(raw).hexdigest()
     if not raw.strip():
         sub.fail("empty file")
         return None
+    values = raw.count(b"{") + raw.count(b"[") + raw.count(b",")
+    if values > MAX_JSON_VALUES:
+        sub.fail(f"not a lab notebook: its JSON holds about {values:,} values (a lab notebook about 2,000); "
+                 "not read, to keep the grader's memory bounded")
+        return None
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         sub.fail("not a notebook: not a text file (a notebook is UTF-8 JSON)")
         return None
+    del raw
+    text = text.removeprefix("\ufeff")
     try:
         notebook = json.loads(text)
     except json.JSONDecodeError as error:
-        if text.lstrip().startswith("{") and not text.rstrip().endswith("}"):
-            sub.fail("truncated: the file ends in the middle of the notebook (an unfinished download or copy?)")
-        else:
-            sub.fail(f"not a notebook: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})")
+        sub.fail(_json_problem(text, error))
         return None
     except RecursionError:
         sub.fail("not a notebook: JSON nested too deeply")
+        return None
+    del text
+    if isinstance(notebook, dict) and ("worksheets" in notebook or notebook.get("nbformat") in (1, 2, 3)):
+        sub.fail(f"saved in an old notebook format (nbformat {str(notebook.get('nbformat'))[:10]}), which this lab's "
+                 "notebooks never had: it was converted by another tool. Hand in the .ipynb file Jupyter or Colab "
+                 "saved (File > Download > .ipynb)")
         return None
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         sub.fail("not a notebook: JSON without a list of cells")
         return None
     if notebook.get("nbformat") != 4:
-        sub.fail(f"not a notebook this lab can read: nbformat {notebook.get('nbformat')!r}, expected 4 "
+        sub.fail(f"not a notebook this lab can read: nbformat {str(notebook.get('nbformat'))[:20]!r}, expected 4 "
                  "(open it in Jupyter and save it again)")
         return None
     for number, cell in enumerate(notebook["cells"], 1):
@@ -101,6 +117,18 @@ def read_notebook(path: Path, sub: Submission, settings: Settings) -> dict | Non
         sub.fail("malformed notebook: metadata is not a JSON object")
         return None
     return notebook
+
+
+def _json_problem(text: str, error: json.JSONDecodeError) -> str:
+    """What is wrong with a file that is not valid JSON, said so that the teacher knows what to ask for."""
+    if error.msg == "Extra data":
+        extra = len(text) - error.pos
+        return (f"not a notebook as it stands: the notebook's JSON ends at line {error.lineno}, column {error.colno}, "
+                f"and {extra:,} more character(s) follow it (something was appended, or two files joined); "
+                "ask for the file again")
+    if text.lstrip().startswith("{") and (error.pos >= len(text.rstrip()) - 1 or error.msg.startswith("Unterminated")):
+        return "truncated: the file ends in the middle of the notebook (an unfinished download or copy?)"
+    return f"not a notebook: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
 
 
 def _labutils_metadata(notebook: dict) -> dict:
@@ -159,50 +187,180 @@ def lesson_version(notebook: dict, code_prints: list[str], manifest: dict, sub: 
     return versions[sub.lesson_version][sub.notebook]
 
 
-def find_notebooks(paths: list[Path]) -> tuple[list[Path], list[str], list[str]]:
-    """Files to grade, the paths that do not exist, and what was skipped (with why).
+ZIP_MAX_ENTRIES = 2_000  # a student's zip holds a few notebooks; an LMS download of a class a few hundred
+ZIP_MAX_RATIO = 100  # a notebook compresses 2 to 10 times; far more is a zip bomb, not a notebook
+NOTEBOOK_SUFFIX = ".ipynb"
+EXPORTS = {".html": "an HTML export", ".htm": "an HTML export", ".pdf": "a PDF export", ".py": "a Python script",
+           ".md": "a Markdown export", ".tex": "a LaTeX export", ".txt": "a text file", ".docx": "a Word document"}
 
-    Folders are searched for ``*.ipynb`` without following symbolic links: a link in one student's folder must not
-    pull in, or hide, another student's notebook. A path named on the command line is the teacher's own choice and
-    is read even if it is a link.
+
+@dataclass(frozen=True)
+class HandInFile:
+    """A notebook to grade: a file, or a member of a zip archive (read in memory, never extracted)."""
+
+    path: str  # as the teacher finds it: a file path, or "archive.zip!/member"
+    folder: str  # the student's folder: the file's, or the archive's folder of the member
+    size: int  # as the file system or the archive says (the read itself is bounded as well)
+    archive: str = ""
+    member: str = ""
+
+    def read(self, limit: int) -> bytes:
+        """At most ``limit + 1`` bytes (one more than allowed tells the caller the file is too long)."""
+        if not self.archive:
+            with open(self.path, "rb") as handle:
+                return handle.read(limit + 1)
+        with zipfile.ZipFile(self.archive) as archive:
+            info = archive.getinfo(self.member)
+            if info.flag_bits & 0x1:
+                raise ValueError("the archive is password-protected; ask for it without a password")
+            if info.compress_size and info.file_size / info.compress_size > ZIP_MAX_RATIO:
+                raise ValueError(f"packed {info.file_size / info.compress_size:,.0f} times smaller than it is, far "
+                                 "more than a notebook packs: not unpacked")
+            with archive.open(info) as member:
+                return member.read(limit + 1)
+
+
+@dataclass
+class Found:
+    """What a search found: the notebooks to grade, paths that do not exist, and every file not graded (with why)."""
+
+    files: list[HandInFile] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    not_graded: list[tuple[str, str, str]] = field(default_factory=list)  # (path, folder, why)
+
+    def skip(self, path, folder, why: str) -> None:
+        self.not_graded.append((str(path), str(folder), why))
+
+
+def _is_notebook_name(name: str) -> bool:
+    return name.lower().endswith(NOTEBOOK_SUFFIX)
+
+
+def _why_not_graded(name: str) -> str:
+    """Why a file is not graded, said by what it looks like."""
+    if name.startswith("._"):
+        return "a Mac resource file (AppleDouble, made by copying to a non-Mac disk), not a notebook"
+    if name in (".DS_Store", "Thumbs.db", "desktop.ini"):
+        return "a system file"
+    suffix = Path(name).suffix.lower()
+    if suffix in EXPORTS:
+        return f"{EXPORTS[suffix]}, not a notebook: ask for the .ipynb file (Jupyter: File > Download; Colab: File > Download > .ipynb)"
+    if suffix == ".zip":
+        return "a zip inside a zip, not opened: unzip the outer one and grade the folder"
+    return "not a notebook (only .ipynb files and .zip archives of them are graded)"
+
+
+def find_notebooks(paths: list[Path]) -> Found:
+    """Every notebook to grade under ``paths`` (folders searched, zips read in memory), and every file not graded.
+
+    Folders are searched without following symbolic links: a link in one student's folder must not pull in, or hide,
+    another student's notebook. A path named on the command line is the teacher's own choice and is read even if it
+    is a link. Identical files are kept here: the class checks grade one of each (:mod:`.classroom`).
     """
-    files, missing, skipped = [], [], []
+    found = Found()
     for path in paths:
         if path.is_dir() and not path.is_symlink():
-            _search(path, files, skipped)
+            _search(path, found)
+        elif path.is_file() and path.suffix.lower() == ".zip":
+            _open_archive(path, found)
         elif path.is_file():
-            files.append(path)
+            found.files.append(HandInFile(str(path), str(path.parent), path.stat().st_size))
         elif path.exists() or path.is_symlink():
-            skipped.append(f"{path}: not a regular file or folder, skipped")
+            found.skip(path, path.parent, "not a regular file or folder")
         else:
-            missing.append(str(path))
+            found.missing.append(str(path))
     unique, seen = [], set()
-    for file in files:
-        key = file.resolve()
+    for file in found.files:
+        key = (str(Path(file.archive).resolve()), file.member) if file.archive else (str(Path(file.path).resolve()), "")
         if key not in seen:
             seen.add(key)
             unique.append(file)
-    return unique, missing, skipped
+    found.files = unique
+    return found
 
 
-def _search(folder: Path, files: list[Path], skipped: list[str]) -> None:
+def _search(folder: Path, found: Found) -> None:
     for root, dirs, names in os.walk(folder, followlinks=False):
         base = Path(root)
+        kept = []
         for name in sorted(dirs):
             entry = base / name
             if entry.is_symlink():
-                skipped.append(f"{entry}: a link to a folder, not followed")
-            elif name.endswith(".ipynb"):
-                skipped.append(f"{entry}: a folder named like a notebook, skipped")
-        dirs[:] = sorted(name for name in dirs if name != ".ipynb_checkpoints" and not (base / name).is_symlink())
+                found.skip(entry, base, "a link to a folder, not followed")
+            elif _is_notebook_name(name):
+                found.skip(entry, base, "a folder named like a notebook")
+            elif name == ".ipynb_checkpoints":
+                found.skip(entry, base, "Jupyter's autosaved copies, not graded (the notebooks beside it are)")
+            elif name == "__MACOSX":
+                found.skip(entry, base, "Mac resource files (AppleDouble) left by unzipping, not notebooks")
+            elif name.startswith("."):
+                found.skip(entry, base, "a hidden folder, not searched")
+            else:
+                kept.append(name)
+        dirs[:] = kept
         for name in sorted(names):
             entry = base / name
-            if name.endswith(".ipynb"):
-                if entry.is_symlink():
-                    skipped.append(f"{entry}: a link, not followed (hand in the notebook itself)")
-                elif not entry.is_file():
-                    skipped.append(f"{entry}: not a regular file, skipped")
-                else:
-                    files.append(entry)
-            elif name.lower().endswith(".zip"):
-                skipped.append(f"{entry}: a zip archive, not opened (unzip it to grade what it holds)")
+            if entry.is_symlink():
+                found.skip(entry, base, "a link, not followed (hand in the file itself)")
+            elif not entry.is_file():
+                found.skip(entry, base, "not a regular file")
+            elif _is_notebook_name(name) and not name.startswith("._"):
+                found.files.append(HandInFile(str(entry), str(base), entry.stat().st_size))
+            elif name.lower().endswith(".zip") and not name.startswith("._"):
+                _open_archive(entry, found)
+            else:
+                found.skip(entry, base, _why_not_graded(name))
+
+
+def _zip_directory(path: Path) -> tuple[int, int] | None:
+    """The number of entries and the size of the central directory an archive declares, read from its last bytes
+    (before :mod:`zipfile` builds an object per entry); None when there is no end record."""
+    with open(path, "rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        handle.seek(max(0, size - 65_557))
+        tail = handle.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        return None
+    return int.from_bytes(tail[at + 10:at + 12], "little"), int.from_bytes(tail[at + 12:at + 16], "little")
+
+
+def _open_archive(path: Path, found: Found) -> None:
+    """The notebooks inside a zip, each read later in memory; never extracted, its names never used as paths."""
+    folder = path.parent
+    try:
+        directory = _zip_directory(path)
+        if directory is None:
+            found.skip(path, folder, "named .zip but not a readable zip archive (damaged, or not a zip); ask for it again")
+            return
+        entries, size = directory
+        if entries >= 0xFFFF or entries > ZIP_MAX_ENTRIES or size > ZIP_MAX_ENTRIES * 1_024:
+            found.skip(path, folder, f"a zip archive of more than {ZIP_MAX_ENTRIES:,} entries, not opened: unzip it "
+                                     "and grade the folder")
+            return
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError) as error:
+        found.skip(path, folder, f"not a readable zip archive ({str(error)[:80]}); ask for it again")
+        return
+    mac_files = 0
+    for info in infos:
+        name = info.filename
+        leaf = name.rstrip("/").rsplit("/", 1)[-1]
+        shown = f"{path}!/{name}"
+        inner = f"{path}!/{name.rsplit('/', 1)[0]}" if "/" in name.rstrip("/") else f"{path}!"
+        if info.is_dir():
+            continue
+        if name.startswith("__MACOSX/") or "/__MACOSX/" in name or leaf.startswith("._"):
+            mac_files += 1
+        elif any(part.startswith(".") and part not in (".", "..") for part in name.split("/")[:-1]):
+            found.skip(shown, inner, "in a hidden folder (Jupyter's autosaved copies, or system files), not graded")
+        elif _is_notebook_name(leaf):
+            found.files.append(HandInFile(shown, inner, info.file_size, archive=str(path), member=name))
+        else:
+            found.skip(shown, inner, _why_not_graded(leaf))
+    if mac_files:
+        found.skip(f"{path}!/__MACOSX", f"{path}!", f"{mac_files} Mac resource file(s) (AppleDouble), not notebooks")
+    if not any(file.archive == str(path) for file in found.files):
+        found.skip(path, folder, "a zip archive with no notebook (.ipynb) in it")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..manifest import utf8_safe
 from .classroom import student_key
-from .submission import Settings, Submission
+from .submission import INTERNAL_FIELDS, NOT_GRADED, Settings, Submission
 
 
 def printable(text: str) -> str:
@@ -48,10 +48,14 @@ def format_table(subs: list[Submission]) -> str:
         groups[key].append(sub)
     lines = []
     for (roll, name), group in sorted(groups.items(), key=lambda item: (item[0] == ("", ""), item[0][0].casefold())):
-        header = f"{name} ({roll})" if roll else "Not identified (an unreadable file, or the Student cell not filled in)"
-        passed = sum(sub.status == "PASS" for sub in group)
-        lines.append(printable(f"{header}: {passed} of {len(group)} pass"))
-        for sub in sorted(group, key=lambda s: (s.notebook or "~", s.path)):
+        header = (f"{name} ({roll})" if roll else
+                  "Not identified (files not graded, unreadable files, or the Student cell not filled in)")
+        passed, graded = sum(sub.status == "PASS" for sub in group), sum(s.status != NOT_GRADED for s in group)
+        lines.append(printable(f"{header}: {passed} of {graded} pass" if graded else "Files not graded:"))
+        for sub in sorted(group, key=lambda s: (s.status == NOT_GRADED, s.notebook or "~", s.path)):
+            if sub.status == NOT_GRADED:
+                lines.append(printable(f"  {sub.status}  {sub.path}: {'; '.join(sub.reasons)}"))
+                continue
             accuracy = f"  test accuracy {sub.test_accuracy:.4f}" if sub.test_accuracy is not None else ""
             if sub.exercises_total:
                 accuracy += f"  exercises {sub.exercises_correct}/{sub.exercises_total} correct"
@@ -67,7 +71,8 @@ def format_table(subs: list[Submission]) -> str:
 
 
 CSV_COLUMNS = ["roll_no", "student_name", "notebook", "lesson_version", "status", "test_accuracy", "exercises_correct",
-               "exercises_total", "profile", "run_time", "file", "reasons", "notes", "unwritten", "flags"]
+               "exercises_total", "profile", "run_time", "file", "reasons", "notes", "unwritten", "flags", "copy_group",
+               "copy_group_size"]
 
 
 def write_csv(subs: list[Submission], path: Path) -> None:
@@ -80,26 +85,40 @@ def write_csv(subs: list[Submission], path: Path) -> None:
                    "" if sub.exercises_total is None else sub.exercises_correct,
                    "" if sub.exercises_total is None else sub.exercises_total, sub.profile, sub.run_time,
                    sub.path, "; ".join(sub.reasons), "; ".join(sub.notes), " ".join(sub.unanswered),
-                   "; ".join(sub.flag_lines())]
+                   "; ".join(sub.flag_lines()), "" if sub.copy_group is None else sub.copy_group,
+                   "" if sub.copy_group_size is None else sub.copy_group_size]
             writer.writerow([_spreadsheet_safe(value) for value in row])
 
 
-def write_json(subs: list[Submission], path: Path, settings: Settings, seconds: float,
-               skipped: list[str] | None = None) -> None:
+def copy_groups(subs: list[Submission]) -> list[dict]:
+    """Each group of copied runs once: its number, and each student in it once (linear in the class)."""
+    groups: dict[int, dict[str, str]] = defaultdict(dict)
+    for sub in subs:
+        if sub.copy_group is not None:
+            groups[sub.copy_group].setdefault(student_key(sub) or sub.path,
+                                              f"{sub.student_name or '?'} ({sub.roll_no or sub.path})")
+    return [{"group": number, "students": len(members), "members": list(members.values())}
+            for number, members in sorted(groups.items())]
+
+
+def write_json(subs: list[Submission], path: Path, settings: Settings, seconds: float) -> None:
     report = {
         "graded_at": settings.now.isoformat(timespec="seconds"),
         "settings": {"min_accuracy": settings.min_accuracy, "profile": settings.profile,
                      "max_mb": settings.max_bytes / 2**20, "required": list(settings.required)},
         "summary": summarize(subs) | {"seconds": round(seconds, 3)},
-        "submissions": [{key: value for key, value in asdict(sub).items() if key != "folder"} for sub in subs],
-        "skipped": list(skipped or []),
+        "submissions": [{key: value for key, value in asdict(sub).items() if key not in INTERNAL_FIELDS}
+                        for sub in subs if sub.status != NOT_GRADED],
+        "copy_groups": copy_groups(subs),
+        "not_graded": [{"file": sub.path, "why": "; ".join(sub.reasons)} for sub in subs if sub.status == NOT_GRADED],
     }
     path.write_text(json.dumps(_json_safe(report), indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
 
 
 def summarize(subs: list[Submission]) -> dict:
     statuses = Counter(sub.status for sub in subs)
-    return {"files": sum(1 for sub in subs if sub.status != "MISSING"), "pass": statuses["PASS"],
+    return {"files": sum(1 for sub in subs if sub.status not in ("MISSING", NOT_GRADED)), "pass": statuses["PASS"],
             "incomplete": statuses["INCOMPLETE"], "flagged": statuses["FLAGGED"],
-            "fail": statuses["FAIL"], "missing": statuses["MISSING"],
-            "students": len({student_key(sub) for sub in subs if student_key(sub)})}
+            "fail": statuses["FAIL"], "missing": statuses["MISSING"], "not_graded": statuses[NOT_GRADED],
+            "students": len({student_key(sub) for sub in subs if student_key(sub)}),
+            "copy_groups": len({sub.copy_group for sub in subs if sub.copy_group is not None})}

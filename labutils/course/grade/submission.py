@@ -12,6 +12,9 @@ TEST_SET_SIZE = 25_000
 TRAINING_SET_SIZE = 25_000
 PLACEHOLDER = re.compile(r"^\s*<.*>\s*$")
 STATUSES = ("PASS", "INCOMPLETE", "FLAGGED", "FAIL", "MISSING")  # least to most serious
+NOT_GRADED = "NOT GRADED"  # a file found beside the notebooks that is not one (an export, a zip's other files)
+# Fields the class checks use and the reports leave out (the reports say what they mean instead).
+INTERNAL_FIELDS = ("folder", "training_runs", "run_log", "run_moment", "figures", "copied", "named_as")
 
 
 @dataclass
@@ -33,7 +36,6 @@ class Submission:
     sha256: str = ""
     exercises_correct: int | None = None  # exercise checks that printed "correct." (information, never graded)
     exercises_total: int | None = None  # the exercises of the notebook's lesson version
-    duplicate_of: str = ""  # the path of a byte-identical file found earlier
     reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     # notebook 6 (lesson version 7 on): what the student wrote, by answer ("Q1".."Q12", "conclusion")
@@ -41,7 +43,15 @@ class Submission:
     answer_evidence: dict[str, str] = field(default_factory=dict)  # what the evidence cell above each answer printed
     unanswered: list[str] = field(default_factory=list)  # answers still the placeholder, or empty
     answer_flags: dict[str, list[str]] = field(default_factory=dict)  # copies, figures of another run
+    copy_group: int | None = None  # the copies of one run handed in by several students: the group's number
+    copy_group_size: int | None = None  # and how many students are in it
     folder: str = ""
+    training_runs: list[str] = field(default_factory=list)  # the run_ids of the training runs the notebook names
+    run_log: str = ""  # a digest of its timed log lines (Keras' and the epoch timer's), when there are enough
+    run_moment: str = ""  # a digest of its start time with its timed lines
+    figures: dict = field(default_factory=dict)  # test and epoch figures it printed, for the cross-checks
+    copied: bool = False
+    named_as: str = ""  # an unreadable file's notebook id, guessed from its file name (for the reports only)
 
     def fail(self, reason: str) -> None:
         if reason not in self.reasons:
@@ -55,7 +65,7 @@ class Submission:
     def decide(self) -> None:
         """FAIL when a check failed; else FLAGGED when written work needs the teacher's eye; else INCOMPLETE when
         answers are unwritten; else PASS. (MISSING rows are made as such.)"""
-        if self.status == "MISSING":
+        if self.status in ("MISSING", NOT_GRADED):
             return
         self.status = ("FAIL" if self.reasons else "FLAGGED" if self.answer_flags
                        else "INCOMPLETE" if self.unanswered else "PASS")

@@ -1,0 +1,258 @@
+"""Which run a hand-in is, and whether the figures it prints hold together.
+
+* One notebook (:func:`read_run`, :func:`check_test_figures`): the training runs a notebook names, the timings it
+  printed, its figures; notebook 5's precision, recall, F1 and classification report recomputed from its confusion
+  matrix, whose rows must hold IMDb's 12,500 negative and 12,500 positive test reviews.
+* One student's notebooks (:func:`check_student_runs`): notebooks 5 to 7 report on the run of the notebook 4 handed
+  in (or on a model they trained themselves); notebook 6 quotes notebook 5's figures and notebook 4's epochs; the test
+  accuracy lies within :data:`VALIDATION_BAND` of the validation accuracy after the last epoch.
+* The class (:func:`find_copied_runs`): hand-ins of one run by several students, found by what a copier does not
+  think of or cannot change consistently; each group of copies is reported once, with its size.
+
+What identifies a run: ``setup()`` gives every notebook run a random ``run_id`` (a UUID) and prints the time; a model
+carries the ``run_id`` of the notebook that trained it, and notebooks 4 to 7 print it ("training run ..."); Keras and
+notebook 4's epoch timer print how long each epoch and step took. Seeded runs on one machine can repeat every
+accuracy and loss, so figures are never taken as evidence of copying; the timings differ between two real runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+
+from ...evidence import (CONFUSION_COUNTS, EPOCH_SECONDS, KERAS_EPOCH_FIGURES, KERAS_TIMED, PRECISION_RECALL_F1,
+                         REPORT_ACCURACY, REPORT_ROW, ROC_AUC, TEST_LOSS, TRAINING_RUN, VIVA_EPOCH, VIVA_METRIC,
+                         VIVA_RUN)
+from .read import outputs_text
+from .submission import TEST_SET_SIZE, Submission
+
+CLASS_SIZE = TEST_SET_SIZE // 2  # IMDb's test set: 12,500 negative and 12,500 positive reviews
+ROUNDING = 6e-5  # figures printed to 4 decimals agree within half a unit of the last digit (and float error)
+# The test accuracy is scored with the weights of the last epoch, so it lies close to that epoch's validation
+# accuracy: within 0.0041 in every recorded run (benchmarks/RESULTS.md, "The grader's hand-in fixture"); the band
+# allows about seven times that. A raised test accuracy beyond it is an edit, or not this run's.
+VALIDATION_BAND = 0.03
+MIN_TIMED_LINES = 5  # a log of fewer timed lines (notebook 5's one evaluate line) is too little to tell runs apart
+NAMED_OTHERS = 3  # a copied run's reason names this many of the others, then counts the rest
+
+
+def _digest(lines: list[str]) -> str:
+    return hashlib.sha256("\n".join(lines).encode("utf-8", "replace")).hexdigest()[:20]
+
+
+def read_run(sub: Submission, lesson_cells: list[dict], evidence_cells: dict[str, dict]) -> None:
+    """What ties this notebook to its run, and its figures, from what its lesson cells printed (never from the
+    student's own cells after the lesson, which could print anything)."""
+    printed = "\n".join(outputs_text(cell) for cell in lesson_cells)
+    sub.training_runs = sorted(set(TRAINING_RUN.findall(printed)))
+    timed = [match.group(0).rstrip() for pattern in (KERAS_TIMED, EPOCH_SECONDS) for match in pattern.finditer(printed)]
+    if len(timed) >= MIN_TIMED_LINES:
+        sub.run_log = _digest(timed)
+    if timed and sub.run_time:
+        sub.run_moment = _digest([sub.notebook, sub.run_time] + timed)
+    figures = sub.figures
+    if "run-profile" in evidence_cells:  # notebook 4's training log, one line per epoch
+        epochs = [[float(value) for value in match.groups()]
+                  for match in KERAS_EPOCH_FIGURES.finditer(outputs_text(evidence_cells["run-profile"]))]
+        if epochs:
+            figures["epochs"] = [[loss, val_loss, accuracy, val_accuracy]
+                                 for accuracy, loss, val_accuracy, val_loss in epochs]
+    if "viva-epochs" in evidence_cells:  # notebook 6 prints the run's epochs
+        epochs = [[float(value) for value in match.groups()[1:]]
+                  for match in VIVA_EPOCH.finditer(outputs_text(evidence_cells["viva-epochs"]))]
+        if epochs:
+            figures["epochs"] = epochs
+    if "viva-run" in evidence_cells:
+        match = VIVA_RUN.search(outputs_text(evidence_cells["viva-run"]))
+        if match:
+            figures["test_accuracy"], figures["test_loss"] = float(match.group(1)), float(match.group(2))
+    if "viva-metrics" in evidence_cells:
+        for key, value in VIVA_METRIC.findall(outputs_text(evidence_cells["viva-metrics"])):
+            figures.setdefault(key, float(value))
+    if "test-accuracy" in evidence_cells and sub.test_accuracy is not None:  # notebook 5, already checked
+        figures["test_accuracy"] = sub.test_accuracy
+        match = TEST_LOSS.search(outputs_text(evidence_cells["test-accuracy"]))
+        if match:
+            figures["test_loss"] = float(match.group(1))
+    match = PRECISION_RECALL_F1.search(printed)
+    if match and "test-accuracy" in evidence_cells:
+        figures["precision"], figures["recall"], figures["f1"] = (float(value) for value in match.groups())
+    match = ROC_AUC.search(printed)
+    if match and "test-accuracy" in evidence_cells:
+        figures["roc_auc"] = float(match.group(1))
+
+
+def _off(printed: float, exact: float) -> bool:
+    return abs(printed - exact) > ROUNDING
+
+
+def check_test_figures(sub: Submission, lesson_cells: list[dict], evidence_cells: dict[str, dict]) -> None:
+    """Notebook 5: the confusion matrix holds the test set's two halves, and precision, recall, F1 and the
+    classification report are the matrix's (each printed figure recomputed from its four counts)."""
+    if "confusion-matrix" not in evidence_cells:
+        return
+    match = CONFUSION_COUNTS.search(outputs_text(evidence_cells["confusion-matrix"]))
+    if not match:
+        return
+    tn, fp, fn, tp = (int(group.replace(",", "")) for group in match.groups())
+    if tn + fp != CLASS_SIZE or fn + tp != CLASS_SIZE:
+        sub.fail(f"the confusion matrix's rows hold {tn + fp:,} negative and {fn + tp:,} positive reviews; IMDb's "
+                 f"test set has {CLASS_SIZE:,} of each (output edited?)")
+        return
+    printed = "\n".join(outputs_text(cell) for cell in lesson_cells)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    wrong = []
+    match = PRECISION_RECALL_F1.search(printed)
+    if match:
+        for name, value, exact in zip(("precision", "recall", "F1"), match.groups(), (precision, recall, f1)):
+            if _off(float(value), exact):
+                wrong.append(f"{name} {value} (the matrix gives {exact:.4f})")
+    negative_precision = tn / (tn + fn) if tn + fn else 0.0
+    negative_recall = tn / (tn + fp)
+    negative_f1 = (2 * negative_precision * negative_recall / (negative_precision + negative_recall)
+                   if negative_precision + negative_recall else 0.0)
+    rows = {"negative": (negative_precision, negative_recall, negative_f1, CLASS_SIZE),
+            "positive": (precision, recall, f1, CLASS_SIZE)}
+    rows["macro avg"] = rows["weighted avg"] = (
+        (precision + negative_precision) / 2, (recall + negative_recall) / 2, (f1 + negative_f1) / 2, TEST_SET_SIZE)
+    for match in REPORT_ROW.finditer(printed):
+        name, values = match.group(1), match.groups()[1:]
+        exact = rows[name]
+        for label, value, expected in zip(("precision", "recall", "f1-score"), values[:3], exact[:3]):
+            if _off(float(value), expected):
+                wrong.append(f"the report's {name} {label} {value} (the matrix gives {expected:.4f})")
+        if int(values[3]) != exact[3]:
+            wrong.append(f"the report's {name} support {values[3]} (the matrix gives {exact[3]})")
+    match = REPORT_ACCURACY.search(printed)
+    if match and (_off(float(match.group(1)), (tn + tp) / TEST_SET_SIZE) or int(match.group(2)) != TEST_SET_SIZE):
+        wrong.append(f"the report's accuracy {match.group(1)} (the matrix gives {(tn + tp) / TEST_SET_SIZE:.4f})")
+    if wrong:
+        shown = "; ".join(wrong[:3]) + (f"; and {len(wrong) - 3} more" if len(wrong) > 3 else "")
+        sub.fail(f"figures that disagree with the confusion matrix printed beside them: {shown} (output edited?)")
+
+
+def _number(sub: Submission) -> str:
+    return sub.notebook.rsplit("/", 1)[-1][:2]
+
+
+def _check_band(sub: Submission, test_accuracy: float, epochs: list, where: str) -> None:
+    if not epochs or len(epochs[-1]) < 4:
+        return
+    last = epochs[-1][3]
+    if abs(test_accuracy - last) > VALIDATION_BAND:
+        sub.fail(f"test accuracy {test_accuracy:.4f} is {abs(test_accuracy - last):.4f} "
+                 f"{'above' if test_accuracy > last else 'below'} the validation accuracy after the last epoch "
+                 f"({last:.4f}, {where}); in real runs the two lie within {VALIDATION_BAND} (output edited, or "
+                 "figures of another run?)")
+
+
+def check_student_runs(group: list[Submission]) -> None:
+    """One student's notebooks against each other: the runs they name, and the figures they share."""
+    by_number = {_number(sub): sub for sub in group if sub.notebook}
+    trainer = by_number.get("04")
+    trained = trainer.run_id.lower() if trainer and trainer.run_id else ""
+    for number, sub in sorted(by_number.items()):
+        if number == "04" or not sub.training_runs:
+            continue
+        foreign = [run for run in sub.training_runs if run not in (trained, sub.run_id.lower())]
+        if foreign and trained and not sub.copied:
+            sub.fail(f"notebook {number} reports on training run {foreign[0]}, but the notebook 04 handed in is "
+                     f"training run {trained}, and this notebook did not train its own: run notebooks 5 and 6 again "
+                     "after the notebook 4 you hand in (figures of another model are not this run's)")
+    if trainer is not None and trainer.figures.get("epochs"):
+        for sub in (by_number.get("05"), by_number.get("06")):
+            if sub is not None and trained in sub.training_runs and "test_accuracy" in sub.figures:
+                _check_band(sub, sub.figures["test_accuracy"], trainer.figures["epochs"], "notebook 04's log")
+    viva, tested = by_number.get("06"), by_number.get("05")
+    if viva is not None and "test_accuracy" in viva.figures:
+        _check_band(viva, viva.figures["test_accuracy"], viva.figures.get("epochs", []), "as notebook 06 printed it")
+    if viva is not None and tested is not None and set(viva.training_runs) & set(tested.training_runs):
+        differ = [f"{key} {viva.figures[key]:.4f} (notebook 05: {tested.figures[key]:.4f})"
+                  for key in ("test_accuracy", "test_loss", "precision", "recall", "f1", "roc_auc")
+                  if key in viva.figures and key in tested.figures and _off(viva.figures[key], round(tested.figures[key], 4))]
+        if differ:
+            viva.fail(f"notebook 06 quotes figures of the same model that notebook 05 printed otherwise: "
+                      f"{'; '.join(differ[:3])} (output edited?)")
+    if viva is not None and trainer is not None and trained in viva.training_runs:
+        mine, theirs = viva.figures.get("epochs", []), trainer.figures.get("epochs", [])
+        if mine and theirs and (len(mine) != len(theirs) or any(_off(a, b) for row, other in zip(mine, theirs)
+                                                              for a, b in zip(row, other))):
+            viva.fail("notebook 06's table of epochs differs from notebook 04's training log of the same run "
+                      "(output edited?)")
+
+
+def find_copied_runs(subs: list[Submission], student_of) -> list[dict]:
+    """Hand-ins of one run by different students, found by any of: the same ``run_id``; the same training run named
+    (a notebook 5 reporting on a classmate's notebook 4); the same training log with its timings (at least
+    :data:`MIN_TIMED_LINES` timed lines); the same start time with the same timings. Students joined by any of these
+    form one group, reported once: every copied notebook fails naming a few of the others and the group's number and
+    size. Returns the groups (number, students, how), for the reports."""
+    marks: dict[str, dict[str, list[Submission]]] = defaultdict(lambda: defaultdict(list))
+    for sub in subs:
+        if not sub.notebook:
+            continue
+        student = student_of(sub)
+        for kind, value in (("the same run_id", sub.run_id.lower()), ("the same training log, timings included",
+                            sub.run_log and f"{sub.notebook}|{sub.run_log}"),
+                            ("the same start time and timings", sub.run_moment)):
+            if value:
+                marks[f"{kind}|{value}"][student].append(sub)
+        for run in sub.training_runs:  # notebook 4 names its own run_id; notebooks 5-7 the run they report on
+            marks[f"the same training run|{run}"][student].append(sub)
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    how: dict[int, set[str]] = defaultdict(set)
+    for mark, students in marks.items():
+        if len(students) < 2:
+            continue
+        kind = mark.split("|", 1)[0]
+        keys = list(students)
+        for key in keys[1:]:
+            parent[root(key)] = root(keys[0])
+        for subs_of_student in students.values():
+            for sub in subs_of_student:
+                sub.copied = True
+                how[id(sub)].add(kind)
+    members: dict[str, dict[str, Submission]] = defaultdict(dict)
+    for sub in subs:
+        if sub.copied:
+            members[root(student_of(sub))].setdefault(student_of(sub), sub)
+    groups, group_of = [], {}
+    for number, (top, students) in enumerate(sorted(members.items(), key=lambda item: min(item[1])), 1):
+        group_of[top] = number
+        groups.append({"group": number, "students": len(students),
+                       "members": [_who(sub) for sub in students.values()]})
+    for sub in subs:
+        if sub.copied:
+            key = student_of(sub)
+            students = members[root(key)]
+            sub.copy_group, sub.copy_group_size = group_of[root(key)], len(students)
+            others = [_who(other) for other in _first(students, key)]
+            more = f" and {len(students) - 1 - len(others)} more" if len(students) - 1 > len(others) else ""
+            sub.fail(f"copied run: notebook {_number(sub)} is the same run as that of {', '.join(others)}{more} "
+                     f"({'; '.join(sorted(how[id(sub)]))}; copy group {sub.copy_group}, {sub.copy_group_size} "
+                     "students; the grader does not say who copied)")
+    return groups
+
+
+def _who(sub: Submission) -> str:
+    return f"{sub.student_name or '?'} ({sub.roll_no or sub.path})"
+
+
+def _first(students: dict[str, Submission], own: str) -> list[Submission]:
+    """The first :data:`NAMED_OTHERS` students of a group other than ``own`` (a bounded walk: linear in the class)."""
+    found = []
+    for key, sub in students.items():
+        if key != own:
+            found.append(sub)
+            if len(found) == NAMED_OTHERS:
+                break
+    return found

@@ -1,0 +1,416 @@
+"""A gradebook a teacher can trust: copied runs caught, consistent forgeries caught, no student missing.
+
+Built from three real full-profile hand-ins (tests/fixtures): Asha Verma's, and Rahul Mehta's and Meera Iyer's, two
+independent runs made one after the other on one machine with the lab's seed (their accuracies and losses repeat;
+their timings do not). Every copy and forgery below is made the way a student would make it, from these files.
+"""
+
+import csv
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from handins import THIRD_RUN_ARCHIVE, build_class, runner_ids, unpack_full_run
+from test_grade import (NB4, NB5, full_run, grade_folder, hand_in, load, reasons, save, second_run,  # noqa: F401
+                        tamper)
+
+from labutils.course import grade
+from labutils.course.grade.runs import VALIDATION_BAND
+
+NB6 = "06_viva_voce.ipynb"
+PRACTICAL = tuple(runner_ids())
+RUN_ID = re.compile(r"[0-9a-f]{32}")
+
+
+@pytest.fixture(scope="session")
+def third_run(tmp_path_factory):
+    return unpack_full_run(tmp_path_factory.mktemp("third-run"), THIRD_RUN_ARCHIVE)
+
+
+def copy_folder(source, target):
+    shutil.copytree(source, target)
+    return target
+
+
+def graded_by_student(*paths, **settings):
+    """{(roll no, notebook number): submission} for everything graded under ``paths``."""
+    subs = grade.grade_paths(list(paths), grade.Settings(**settings))
+    return {(sub.roll_no, sub.notebook.rsplit("/", 1)[-1][:2]): sub for sub in subs if sub.notebook}
+
+
+def retype_identity(folder, name, roll, old_name="Asha Verma", old_roll="CS21-017"):
+    """The student's name and roll number typed over another's, everywhere they appear (source and output)."""
+    for path in folder.glob("*.ipynb"):
+        path.write_text(path.read_text(encoding="utf-8").replace(old_name, name).replace(old_roll, roll),
+                        encoding="utf-8")
+
+
+def edit_outputs(notebook, edit):
+    """Apply ``edit`` to every printed text of every code cell (streams and plain-text results)."""
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            if "text" in output:
+                output["text"] = edit("".join(output["text"]) if isinstance(output["text"], list) else output["text"])
+            elif "text/plain" in output.get("data", {}):
+                value = output["data"]["text/plain"]
+                output["data"]["text/plain"] = edit("".join(value) if isinstance(value, list) else value)
+
+
+def record(notebook):
+    return json.loads(re.search(r"labutils run record: (\{.*\})", "".join(
+        "".join(o.get("text", "")) for c in notebook["cells"] for o in c.get("outputs", []))).group(1))
+
+
+# ---------------------------------------------------------------- 1. copied runs
+
+
+def test_two_real_independent_runs_are_never_a_copy(full_run, second_run, third_run, tmp_path):
+    """Three students' real runs; two of them on one machine, one after the other, with the same seed: every
+    accuracy and loss of notebook 4 repeats, yet no run is taken for another's."""
+    for source, name in ((full_run, "asha"), (second_run, "rahul"), (third_run, "meera")):
+        copy_folder(source, tmp_path / name)
+    nb4 = {name: load(tmp_path / name / NB4) for name in ("rahul", "meera")}
+    keras_figures = {name: re.findall(r"accuracy: [0-9.]+ - loss: [0-9.]+ - val_accuracy: [0-9.]+ - val_loss: [0-9.]+",
+                                      json.dumps(notebook)) for name, notebook in nb4.items()}
+    assert keras_figures["rahul"] == keras_figures["meera"] and len(keras_figures["rahul"]) == 5  # seeded: repeats
+    graded = grade.grade_paths([tmp_path], grade.Settings(required=PRACTICAL))
+    assert len(graded) == 18 and all(sub.status == "PASS" for sub in graded), {reasons(s) for s in graded}
+    assert all(sub.copy_group is None for sub in graded)
+
+
+@pytest.mark.parametrize("edit", ["name and roll only", "run ids in the run records", "every run id and time"])
+def test_a_copied_hand_in_is_caught_whatever_identifiers_were_edited(full_run, tmp_path, edit):
+    copy_folder(full_run, tmp_path / "asha")
+    ravi = copy_folder(full_run, tmp_path / "ravi")
+    retype_identity(ravi, "Ravi Kumar", "CS21-040")
+    renamed = {}
+
+    def new_id(old):
+        return renamed.setdefault(old, f"{len(renamed) + 1:032x}")
+
+    for path in ravi.glob("*.ipynb"):
+        notebook = load(path)
+        if edit == "run ids in the run records":
+            edit_outputs(notebook, lambda text: re.sub(r'("run_id": ")([0-9a-f]{32})',
+                                                       lambda m: m.group(1) + new_id(m.group(2)), text))
+        elif edit == "every run id and time":  # consistently: notebooks 5 and 6 name his "own" notebook 4
+            edit_outputs(notebook, lambda text: re.sub(r'"time": "2026-12-02T15', '"time": "2026-12-03T09',
+                                                       RUN_ID.sub(lambda m: new_id(m.group(0)), text)))
+        save(notebook, path)
+    graded = graded_by_student(tmp_path)
+    for roll, other in (("CS21-017", "Ravi Kumar (CS21-040)"), ("CS21-040", "Asha Verma (CS21-017)")):
+        sub = graded[(roll, "04")]
+        assert sub.status == "FAIL" and f"copied run: notebook 04 is the same run as that of {other}" in reasons(sub)
+        assert "the same training log, timings included" in reasons(sub) and sub.copy_group_size == 2
+        assert "the grader does not say who copied" in reasons(sub)
+    if edit != "every run id and time":  # notebooks 5 and 6 still name her training run, or are hers with ids
+        assert all(graded[(roll, number)].copy_group == graded[("CS21-017", "04")].copy_group
+                   for roll in ("CS21-017", "CS21-040") for number in ("05", "06"))
+    if edit == "name and roll only":
+        assert all("the same run_id" in reasons(graded[(roll, number)]) for roll in ("CS21-017", "CS21-040")
+                   for number in ("01", "02", "03"))
+
+
+def test_a_copy_under_the_same_name_with_another_roll_number_is_a_copy(full_run, tmp_path):
+    copy_folder(full_run, tmp_path / "asha")
+    retype_identity(copy_folder(full_run, tmp_path / "copy"), "Asha Verma", "CS21-041")
+    graded = graded_by_student(tmp_path)
+    assert all("copied run" in reasons(graded[(roll, "04")]) for roll in ("CS21-017", "CS21-041"))
+
+
+def test_notebooks_5_and_6_copied_onto_a_run_of_ones_own(full_run, second_run, tmp_path):
+    """Rahul runs notebooks 1 to 4 himself, then hands in Asha's notebooks 5 and 6 with his name typed in and their
+    own run ids changed: they still report on the training run of her notebook 4."""
+    copy_folder(full_run, tmp_path / "asha")
+    rahul = copy_folder(second_run, tmp_path / "rahul")
+    for name in (NB5, NB6):
+        shutil.copy(full_run / name, rahul / name)
+        tamper(rahul, name, lambda nb: edit_outputs(nb, lambda text: re.sub(
+            r'("run_id": ")[0-9a-f]{32}', r"\g<1>" + "ab" * 16, text)))
+    retype_identity(rahul, "Rahul Mehta", "CS21-042")
+    graded = graded_by_student(tmp_path)
+    for number in ("05", "06"):
+        assert "copied run" in reasons(graded[("CS21-042", number)]) and "Asha Verma (CS21-017)" in reasons(
+            graded[("CS21-042", number)]) and "the same training run" in reasons(graded[("CS21-042", number)])
+    assert "Rahul Mehta (CS21-042)" in reasons(graded[("CS21-017", "04")])  # both are named
+    assert all(graded[("CS21-042", number)].status == "PASS" for number in ("01", "02", "03", "04"))
+
+
+def test_a_notebook_5_reporting_on_a_run_nobody_handed_in_fails(second_run, tmp_path):
+    rahul = copy_folder(second_run, tmp_path / "rahul")
+    trained = record(load(rahul / NB4))["run_id"]
+    tamper(rahul, NB5, lambda nb: edit_outputs(nb, lambda text: text.replace(f"training run {trained}",
+                                                                               "training run " + "cd" * 16)))
+    sub = grade_folder(rahul)[NB5]
+    assert sub.status == "FAIL" and "notebook 05 reports on training run cdcd" in reasons(sub)
+    assert f"the notebook 04 handed in is training run {trained}" in reasons(sub) and "copied" not in reasons(sub)
+
+
+def test_a_notebook_that_trained_its_own_model_is_its_own_run(second_run, tmp_path):
+    """On Colab without Drive, notebook 5 trains the model again itself: its training run is its own run_id."""
+    rahul = copy_folder(second_run, tmp_path / "rahul")
+    trained = record(load(rahul / NB4))["run_id"]
+    own = record(load(rahul / NB5))["run_id"]
+    tamper(rahul, NB5, lambda nb: edit_outputs(nb, lambda text: text.replace(trained, own)))
+    assert grade_folder(rahul)[NB5].status == "PASS", reasons(grade_folder(rahul)[NB5])
+
+
+def test_a_class_of_one_copied_run_reports_each_group_once(full_run, tmp_path):
+    """Copies are reported as one group: each reason names three others and counts the rest, so what is written per
+    student does not grow with the class."""
+    sizes = {}
+    for students in (8, 40):
+        folder = tmp_path / f"class{students}"
+        build_class(full_run, folder, students, own_runs=False)
+        assert grade.main([str(folder), "--quiet", "--csv", str(tmp_path / f"{students}.csv")]) == 1
+        rows = list(csv.DictReader((tmp_path / f"{students}.csv").open(encoding="utf-8")))
+        copied = [row for row in rows if "copied run" in row["reasons"]]
+        assert len(copied) == 6 * students and {row["copy_group"] for row in copied} == {"1"}
+        assert {row["copy_group_size"] for row in copied} == {str(students)}
+        assert all(f"and {students - 4} more" in row["reasons"] for row in copied)
+        sizes[students] = (tmp_path / f"{students}.csv").stat().st_size / students
+    assert sizes[40] < 1.2 * sizes[8]
+
+
+# ---------------------------------------------------------------- 2. consistent forgeries
+
+
+def raise_accuracy(folder, old="0.8517", new="0.8717", matrix=True, keep_rows=True):
+    """Asha's test accuracy raised everywhere a careful forger looks in notebook 5: Keras' evaluate line, the
+    printed accuracy, predict's line and (``matrix``) the confusion matrix's counts."""
+    def edit(text):
+        text = text.replace(f"accuracy: {old}", f"accuracy: {new}").replace(
+            "Test accuracy: 0.8517199754714966", f"Test accuracy: {new}1234")
+        text = text.replace(f"from predict: {old}   from evaluate: {old}", f"from predict: {new}   from evaluate: {new}")
+        if matrix:  # 250 more right answers on each side
+            moved = 250 if keep_rows else 0
+            text = text.replace("TN 10,542  FP 1,958  FN 1,749  TP 10,751",
+                                f"TN {10_542 + 250:,}  FP {1_958 - moved:,}  FN {1_749 - moved:,}  TP {10_751 + 250:,}")
+        return text
+
+    tamper(folder, NB5, lambda nb: edit_outputs(nb, edit))
+
+
+def test_a_raised_accuracy_is_caught_by_the_figures_the_forger_left(hand_in):
+    raise_accuracy(hand_in)
+    graded = grade_folder(hand_in)
+    found = reasons(graded[NB5])
+    assert "figures that disagree with the confusion matrix printed beside them: precision 0.8459 (the matrix " \
+           "gives 0.8656); recall 0.8601" in found and "and 13 more (output edited?)" in found  # 13 in the report
+    assert "confusion matrix and the printed test accuracy disagree" not in found
+    assert "notebook 06 quotes figures of the same model that notebook 05 printed otherwise: test_accuracy 0.8517 " \
+           "(notebook 05: 0.8717)" in reasons(graded[NB6])
+
+
+def test_a_confusion_matrix_whose_rows_are_not_the_test_sets_halves_fails(hand_in):
+    raise_accuracy(hand_in, keep_rows=False)
+    assert "the confusion matrix's rows hold 12,750 negative and 12,750 positive reviews; IMDb's test set has " \
+           "12,500 of each" in reasons(grade_folder(hand_in)[NB5])
+
+
+def test_a_fully_consistent_forgery_still_fails_against_the_validation_accuracy(hand_in):
+    """0.94 everywhere in notebooks 5 and 6, every figure recomputed: only the run's own validation accuracy after
+    its last epoch (0.8552) is left to contradict it."""
+    tn, fp, fn, tp = 11_750, 750, 750, 11_750
+    precision = recall = f1 = 0.94
+
+    def edit5(text):
+        text = re.sub(r"accuracy: 0\.8517", "accuracy: 0.9400", text).replace(
+            "Test accuracy: 0.8517199754714966", "Test accuracy: 0.94")
+        text = text.replace("from predict: 0.8517   from evaluate: 0.8517", "from predict: 0.9400   from evaluate: 0.9400")
+        text = text.replace("TN 10,542  FP 1,958  FN 1,749  TP 10,751", f"TN {tn:,}  FP {fp:,}  FN {fn:,}  TP {tp:,}")
+        text = re.sub(r"precision 0\.8459   recall 0\.8601   F1 0\.8529",
+                      f"precision {precision:.4f}   recall {recall:.4f}   F1 {f1:.4f}", text)
+        text = re.sub(r"(negative|positive|macro avg|weighted avg)( +)0\.\d{4} +0\.\d{4} +0\.\d{4}",
+                      lambda m: f"{m.group(1)}{m.group(2)}0.9400    0.9400    0.9400", text)
+        return re.sub(r"(accuracy +)0\.8517", r"\g<1>0.9400", text)
+
+    def edit6(text):
+        return (text.replace("test accuracy 0.8517", "test accuracy 0.9400").replace("test_accuracy  0.8517", "test_accuracy  0.9400")
+                .replace("precision      0.8459", "precision      0.9400").replace("recall         0.8601", "recall         0.9400")
+                .replace("f1             0.8529", "f1             0.9400"))
+
+    tamper(hand_in, NB5, lambda nb: edit_outputs(nb, edit5))
+    tamper(hand_in, NB6, lambda nb: edit_outputs(nb, edit6))
+    graded = grade_folder(hand_in)
+    for name in (NB5, NB6):
+        found = reasons(graded[name])
+        assert "test accuracy 0.9400 is 0.0848 above the validation accuracy after the last epoch (0.8552" in found
+        assert f"in real runs the two lie within {VALIDATION_BAND}" in found
+        assert "disagree with the confusion matrix" not in found and "quotes figures" not in found
+
+
+def test_notebook_6s_epochs_must_be_notebook_4s(hand_in):
+    tamper(hand_in, NB6, lambda nb: edit_outputs(nb, lambda text: text.replace(
+        "validation accuracy 0.8552 (gap +0.0683)", "validation accuracy 0.8752 (gap +0.0483)")))
+    assert "notebook 06's table of epochs differs from notebook 04's training log" in reasons(grade_folder(hand_in)[NB6])
+
+
+# ---------------------------------------------------------------- 3. no student missing, no false alarm
+
+
+def zip_folder(folder, target, prefix=""):
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.glob("*.ipynb")):
+            archive.write(path, prefix + path.name)
+    return target
+
+
+def test_a_zip_of_the_notebooks_is_graded_in_memory(full_run, tmp_path):
+    class_folder = tmp_path / "class"
+    (class_folder / "asha").mkdir(parents=True)
+    zip_folder(full_run, class_folder / "asha" / "hand-in.zip", prefix="lab/")
+    graded = grade.grade_paths([class_folder], grade.Settings(required=PRACTICAL))
+    assert len(graded) == 6 and all(sub.status == "PASS" for sub in graded), {reasons(s) for s in graded}
+    assert graded[0].path == f"{class_folder / 'asha' / 'hand-in.zip'}!/lab/01_lstm_theory_and_gates.ipynb"
+    assert sorted(p.name for p in (class_folder / "asha").iterdir()) == ["hand-in.zip"]  # nothing extracted
+    assert grade.main([str(class_folder / "asha" / "hand-in.zip"), "--quiet"]) == 0  # a zip named directly
+
+
+def test_hostile_zips_cost_nothing_and_say_why(full_run, tmp_path):
+    folder = tmp_path / "mallory"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "bomb.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("05_test.ipynb", b" " * (20 * 2**20))  # packs about a thousand times
+        archive.writestr("../../escape.ipynb", (full_run / NB5).read_bytes())  # a name that points outside
+        archive.writestr("inner.zip", b"PK\x05\x06" + bytes(18))
+    with zipfile.ZipFile(folder / "many.zip", "w") as archive:
+        for number in range(2_100):
+            archive.writestr(f"f{number}.txt", b"")
+    (folder / "broken.zip").write_bytes(b"PK\x03\x04 not really")
+    graded = {sub.path.rsplit("/", 1)[-1]: sub for sub in grade.grade_paths([folder])}
+    assert "packed" in reasons(graded["05_test.ipynb"]) and "far more than a notebook packs" in reasons(graded["05_test.ipynb"])
+    assert graded["escape.ipynb"].status == "PASS" and not (tmp_path / "escape.ipynb").exists()
+    assert graded["inner.zip"].status == "NOT GRADED" and "a zip inside a zip" in reasons(graded["inner.zip"])
+    assert "more than 2,000 entries" in reasons(graded["many.zip"]) and "f1.txt" not in graded
+    assert "not a readable zip archive" in reasons(graded["broken.zip"])
+
+
+def test_every_file_that_is_not_graded_is_listed_in_the_table_and_the_csv(full_run, tmp_path, capsys):
+    folder = copy_folder(full_run, tmp_path / "asha")
+    (folder / NB4).rename(folder / "04_TRAINING.IPYNB")  # saved with an upper-case extension: still graded
+    (folder / "05_test.html").write_text("<html>an export</html>")
+    (folder / "06_viva.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "__MACOSX").mkdir()
+    (folder / "__MACOSX" / f"._{NB5}").write_bytes(b"\x00\x05\x16\x07")
+    (folder / f"._{NB6}").write_bytes(b"\x00\x05\x16\x07")
+    assert grade.main([str(tmp_path), "--quiet", "--csv", str(tmp_path / "g.csv")]) == 1
+    rows = {row["file"].rsplit("/", 1)[-1]: row for row in csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8"))}
+    assert rows["04_TRAINING.IPYNB"]["status"] == "PASS"
+    assert rows["05_test.html"]["status"] == "NOT GRADED" and "an HTML export, not a notebook" in rows["05_test.html"]["reasons"]
+    assert "a PDF export" in rows["06_viva.pdf"]["reasons"] and "AppleDouble" in rows["__MACOSX"]["reasons"]
+    assert "AppleDouble" in rows[f"._{NB6}"]["reasons"]
+    assert sum(row["status"] == "PASS" for row in rows.values()) == 6
+    assert "4 not graded" in capsys.readouterr().out
+
+
+def test_identical_copies_of_a_file_are_graded_once(full_run, tmp_path):
+    """A re-download ("05_... (1).ipynb") and one student's two LMS folders holding the same files."""
+    first = copy_folder(full_run, tmp_path / "lms-attempt-1")
+    copy_folder(full_run, tmp_path / "lms-attempt-2")
+    shutil.copy(first / NB5, first / NB5.replace(".ipynb", " (1).ipynb"))
+    graded = grade.grade_paths([tmp_path], grade.Settings(required=PRACTICAL))
+    assert len(graded) == 6 and all(sub.status == "PASS" for sub in graded), {reasons(s) for s in graded}
+    nb5 = next(sub for sub in graded if sub.path.endswith(NB5))
+    assert nb5.path == str(first / NB5) and "identical copies of this file were handed in too, graded once" in nb5.notes[0]
+
+
+def test_one_name_under_two_roll_numbers_is_flagged_for_the_teacher(full_run, second_run, tmp_path):
+    asha = copy_folder(full_run, tmp_path / "asha")
+    for path in asha.glob("06_*.ipynb"):
+        path.write_text(path.read_text(encoding="utf-8").replace("CS21-017", "CS21-17"), encoding="utf-8")
+    namesake = copy_folder(second_run, tmp_path / "rahul")  # another student of the same name, all six his own
+    retype_identity(namesake, "Asha Verma", "CS21-099", old_name="Rahul Mehta", old_roll="CS21-042")
+    graded = grade.grade_paths([tmp_path], grade.Settings(required=PRACTICAL))
+    split = [sub for sub in graded if sub.roll_no == "CS21-17" and sub.path]
+    assert len(split) == 1 and "the same name as the notebooks of roll no CS21-017" in split[0].flag_lines()[0]
+    assert split[0].status == "FAIL" and "identity differs from the other notebooks in this folder" in reasons(split[0])
+    assert all(sub.status == "FLAGGED" and "mistyped" in sub.flag_lines()[0]
+               for sub in graded if sub.roll_no == "CS21-017" and sub.path)
+    namesakes = [sub for sub in graded if sub.roll_no == "CS21-099"]
+    assert all(sub.status == "PASS" for sub in namesakes) and "namesakes" in namesakes[0].notes[-1]
+
+
+def test_an_unreadable_file_in_a_students_folder_is_shown_as_theirs_not_missing(full_run, tmp_path):
+    folder = copy_folder(full_run, tmp_path / "asha")
+    (folder / NB5).write_text("{ this is not json")
+    graded = grade.grade_paths([folder], grade.Settings(required=PRACTICAL))
+    nb5 = next(sub for sub in graded if sub.path.endswith(NB5))
+    assert nb5.status == "FAIL" and nb5.roll_no == "CS21-017" and nb5.named_as.endswith("05_test_evaluation_and_confusion_matrix")
+    assert not [sub for sub in graded if sub.status == "MISSING"]
+
+
+@pytest.mark.parametrize("content, expected", [
+    (json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": []}]}),
+     "saved in an old notebook format (nbformat 3)"),
+    ('{"nbformat": 4, "cells": [], "metadata": {}}\n{"more": 1}', "and 11 more character(s) follow it"),
+])
+def test_reasons_that_point_the_right_way(tmp_path, content, expected):
+    (tmp_path / "x.ipynb").write_text(content)
+    found = reasons(grade_folder(tmp_path)["x.ipynb"])
+    assert expected in found and "truncated" not in found and "no list of cells" not in found
+
+
+@pytest.mark.parametrize("record_text, expected", [
+    ('["run_id", "time", "platform", "profile", "seed", "versions"]', "it is not the JSON object setup() prints"),
+    ('{"run_id": 7, "time": "2026-12-02T15:21:20+00:00", "platform": "local", "profile": "full", "seed": 42, '
+     '"versions": {}}', "its run_id is not the text setup() prints"),
+])
+def test_a_tampered_run_record_says_what_is_wrong(hand_in, record_text, expected):
+    tamper(hand_in, NB4, lambda nb: edit_outputs(nb, lambda text: re.sub(
+        r"labutils run record: \{.*\}", lambda m: "labutils run record: " + record_text, text)))
+    found = reasons(grade_folder(hand_in)[NB4])
+    assert expected in found and "report this to the lab's maintainers" not in found
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--max-mb", "0"], "--max-mb is a size in megabytes above 0"),
+    (["--max-mb", "-5"], "--max-mb is a size in megabytes above 0"),
+    (["--csv", "{missing}/g.csv"], "does not exist"),
+    (["--csv", "{tmp}"], "is a folder"),
+    (["--csv", "{tmp}/a.csv", "--answers-csv", "{tmp}/a.csv"], "name the same file"),
+    (["--json", "{hand_in}/" + NB5], "would overwrite a notebook"),
+])
+def test_the_command_line_refuses_bad_options_before_grading(hand_in, tmp_path, capsys, arguments, message):
+    arguments = [a.format(missing=tmp_path / "nowhere", tmp=tmp_path, hand_in=hand_in) for a in arguments]
+    with pytest.raises(SystemExit) as stopped:
+        grade.main([str(hand_in), *arguments])
+    assert stopped.value.code == 2 and message in capsys.readouterr().err
+    assert not list(tmp_path.glob("*.csv")) and load(hand_in / NB5)["cells"]
+
+
+def test_one_report_that_cannot_be_written_does_not_stop_the_others(hand_in, tmp_path, monkeypatch, capsys):
+    def refuse(*_):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(grade.cli, "write_csv", refuse)
+    code = grade.main([str(hand_in), "--quiet", "--csv", str(tmp_path / "g.csv"), "--json", str(tmp_path / "g.json"),
+                       "--html", str(tmp_path / "g.html")])
+    assert code == 2 and "Could not write" in capsys.readouterr().err
+    assert (tmp_path / "g.json").is_file() and (tmp_path / "g.html").is_file()
+
+
+# ---------------------------------------------------------------- 4. memory per file
+
+
+def test_a_notebook_of_empty_cells_is_refused_in_memory_about_its_size(tmp_path):
+    """48 MB of empty cells would take over a gigabyte as Python objects; it is refused before it is parsed."""
+    path = tmp_path / "04_empty.ipynb"
+    cell = '{"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [], "source": []}'
+    count = 48 * 2**20 // (len(cell) + 1)
+    path.write_text('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [' + ",".join([cell] * count) + "]}")
+    script = ("import resource, sys; from pathlib import Path; from labutils.course import grade;"
+              "sub = grade.grade_paths([Path(sys.argv[1])])[0];"
+              "print(sub.reasons[0]); print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    baseline = subprocess.run([sys.executable, "-c", script.replace("grade.grade_paths([Path(sys.argv[1])])[0]",
+                                                                   "grade.Submission(path='', reasons=['-'])")],
+                              capture_output=True, text=True, check=True)
+    result = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True)
+    reason, peak_kib = result.stdout.splitlines()
+    extra_mib = (int(peak_kib) - int(baseline.stdout.splitlines()[1])) / 1024
+    assert "not a lab notebook: its JSON holds about" in reason
+    assert extra_mib < 1.5 * path.stat().st_size / 2**20, f"{extra_mib:.0f} MiB for a {path.stat().st_size / 2**20:.0f} MB file"
