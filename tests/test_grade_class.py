@@ -306,6 +306,12 @@ def test_every_file_that_is_not_graded_is_listed_in_the_table_and_the_csv(full_r
     assert "AppleDouble" in rows[f"._{NB6}"]["reasons"]
     assert sum(row["status"] == "PASS" for row in rows.values()) == 6
     assert "4 not graded" in capsys.readouterr().out
+    for number in range(40):  # a folder of plots: listed up to 25, then counted
+        (folder / f"plot{number:02d}.png").write_bytes(b"\x89PNG")
+    (folder / "__pycache__").mkdir()
+    listed = [sub for sub in grade.grade_paths([folder]) if sub.status == "NOT GRADED"]
+    assert len(listed) == 25 + 1 + 2 and any("18 more file(s) in this folder" in sub.reasons[0] for sub in listed)
+    assert any("Python's cache, not searched" in sub.reasons[0] for sub in listed)
 
 
 def test_identical_copies_of_a_file_are_graded_once(full_run, tmp_path):

@@ -190,6 +190,10 @@ def lesson_version(notebook: dict, code_prints: list[str], manifest: dict, sub: 
 ZIP_MAX_ENTRIES = 2_000  # a student's zip holds a few notebooks; an LMS download of a class a few hundred
 ZIP_MAX_RATIO = 100  # a notebook compresses 2 to 10 times; far more is a zip bomb, not a notebook
 NOTEBOOK_SUFFIX = ".ipynb"
+MAX_LISTED_PER_FOLDER = 25  # files not graded are listed one by one up to this many per folder, then counted
+NOT_SEARCHED = {"__pycache__": "Python's cache", "node_modules": "a JavaScript package folder",
+                "site-packages": "installed Python packages", "lab-artifacts": "the lab's saved model and results",
+                "artifacts": "the lab's saved model and results"}
 EXPORTS = {".html": "an HTML export", ".htm": "an HTML export", ".pdf": "a PDF export", ".py": "a Python script",
            ".md": "a Markdown export", ".tex": "a LaTeX export", ".txt": "a text file", ".docx": "a Word document"}
 
@@ -295,11 +299,18 @@ def _search(folder: Path, found: Found) -> None:
                 found.skip(entry, base, "Mac resource files (AppleDouble) left by unzipping, not notebooks")
             elif name.startswith("."):
                 found.skip(entry, base, "a hidden folder, not searched")
+            elif name in NOT_SEARCHED:
+                found.skip(entry, base, f"{NOT_SEARCHED[name]}, not searched")
             else:
                 kept.append(name)
         dirs[:] = kept
+        others = 0
         for name in sorted(names):
             entry = base / name
+            if not (_is_notebook_name(name) or name.lower().endswith(".zip")) or name.startswith("._"):
+                others += 1
+                if others > MAX_LISTED_PER_FOLDER:
+                    continue
             if entry.is_symlink():
                 found.skip(entry, base, "a link, not followed (hand in the file itself)")
             elif not entry.is_file():
@@ -310,6 +321,9 @@ def _search(folder: Path, found: Found) -> None:
                 _open_archive(entry, found)
             else:
                 found.skip(entry, base, _why_not_graded(name))
+        if others > MAX_LISTED_PER_FOLDER:
+            found.skip(base, base, f"{others - MAX_LISTED_PER_FOLDER:,} more file(s) in this folder that are not "
+                                   "notebooks, not listed one by one")
 
 
 def _zip_directory(path: Path) -> tuple[int, int] | None:
@@ -344,7 +358,7 @@ def _open_archive(path: Path, found: Found) -> None:
     except (OSError, zipfile.BadZipFile, ValueError, EOFError) as error:
         found.skip(path, folder, f"not a readable zip archive ({str(error)[:80]}); ask for it again")
         return
-    mac_files = 0
+    mac_files = others = 0
     for info in infos:
         name = info.filename
         leaf = name.rstrip("/").rsplit("/", 1)[-1]
@@ -359,7 +373,12 @@ def _open_archive(path: Path, found: Found) -> None:
         elif _is_notebook_name(leaf):
             found.files.append(HandInFile(shown, inner, info.file_size, archive=str(path), member=name))
         else:
-            found.skip(shown, inner, _why_not_graded(leaf))
+            others += 1
+            if others <= MAX_LISTED_PER_FOLDER:
+                found.skip(shown, inner, _why_not_graded(leaf))
+    if others > MAX_LISTED_PER_FOLDER:
+        found.skip(path, folder, f"{others - MAX_LISTED_PER_FOLDER:,} more file(s) in this archive that are not "
+                                 "notebooks, not listed one by one")
     if mac_files:
         found.skip(f"{path}!/__MACOSX", f"{path}!", f"{mac_files} Mac resource file(s) (AppleDouble), not notebooks")
     if not any(file.archive == str(path) for file in found.files):
