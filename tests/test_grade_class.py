@@ -134,10 +134,30 @@ def test_notebooks_5_and_6_copied_onto_a_run_of_ones_own(full_run, second_run, t
     retype_identity(rahul, "Rahul Mehta", "CS21-042")
     graded = graded_by_student(tmp_path)
     for number in ("05", "06"):
-        assert "copied run" in reasons(graded[("CS21-042", number)]) and "Asha Verma (CS21-017)" in reasons(
-            graded[("CS21-042", number)]) and "the same training run" in reasons(graded[("CS21-042", number)])
-    assert "Rahul Mehta (CS21-042)" in reasons(graded[("CS21-017", "04")])  # both are named
+        found = reasons(graded[("CS21-042", number)])
+        assert "copied run" in found and "Asha Verma (CS21-017)" in found and "the same training run named" in found
+        assert "it reports on the training run of Asha Verma (CS21-017)'s notebook 04" in found
+        assert "the same run as that of Rahul Mehta (CS21-042)" in reasons(graded[("CS21-017", number)])  # both named
+    assert graded[("CS21-017", "04")].status == "PASS"  # her notebook 4 is hers; a note says who reports on it
+    assert "notebooks of Rahul Mehta (CS21-042)" in " ".join(graded[("CS21-017", "04")].notes)
     assert all(graded[("CS21-042", number)].status == "PASS" for number in ("01", "02", "03", "04"))
+
+
+def test_notebooks_reporting_on_a_copied_notebook_4_are_copies_too(full_run, tmp_path):
+    """Every run id replaced consistently: notebook 4 is caught by its timed log, and notebooks 5 and 6, which report
+    on that run, with it."""
+    copy_folder(full_run, tmp_path / "asha")
+    ravi = copy_folder(full_run, tmp_path / "ravi")
+    retype_identity(ravi, "Ravi Kumar", "CS21-040")
+    renamed = {}
+    for path in ravi.glob("*.ipynb"):
+        tamper(ravi, path.name, lambda nb: edit_outputs(nb, lambda text: RUN_ID.sub(
+            lambda m: renamed.setdefault(m.group(0), f"{len(renamed) + 1:032x}"), text)))
+    graded = graded_by_student(tmp_path)
+    for roll in ("CS21-017", "CS21-040"):
+        assert "the same training log" in reasons(graded[(roll, "04")])
+        for number in ("05", "06"):
+            assert "it reports on notebook 04's training run, a copied run" in reasons(graded[(roll, number)])
 
 
 def test_a_notebook_5_reporting_on_a_run_nobody_handed_in_fails(second_run, tmp_path):
@@ -319,10 +339,15 @@ def test_identical_copies_of_a_file_are_graded_once(full_run, tmp_path):
     first = copy_folder(full_run, tmp_path / "lms-attempt-1")
     copy_folder(full_run, tmp_path / "lms-attempt-2")
     shutil.copy(first / NB5, first / NB5.replace(".ipynb", " (1).ipynb"))
-    graded = grade.grade_paths([tmp_path], grade.Settings(required=PRACTICAL))
+    found = grade.grade_paths([tmp_path], grade.Settings(required=PRACTICAL))
+    graded = [sub for sub in found if sub.status != "NOT GRADED"]
     assert len(graded) == 6 and all(sub.status == "PASS" for sub in graded), {reasons(s) for s in graded}
     nb5 = next(sub for sub in graded if sub.path.endswith(NB5))
     assert nb5.path == str(first / NB5) and "identical copies of this file were handed in too, graded once" in nb5.notes[0]
+    repeats = {sub.path: reasons(sub) for sub in found if sub.status == "NOT GRADED"}  # still seen, each once
+    assert len(repeats) == 7 and "in the same folder (a re-download?)" in repeats[str(first / NB5.replace(".ipynb", " (1).ipynb"))]
+    assert "another student's folder holding that hand-in unchanged" in repeats[str(tmp_path / "lms-attempt-2" / NB5)]
+    assert all(sub.roll_no == "CS21-017" for sub in found)  # both folders are hers
 
 
 def test_one_name_under_two_roll_numbers_is_flagged_for_the_teacher(full_run, second_run, tmp_path):
@@ -337,6 +362,7 @@ def test_one_name_under_two_roll_numbers_is_flagged_for_the_teacher(full_run, se
     assert split[0].status == "FAIL" and "identity differs from the other notebooks in this folder" in reasons(split[0])
     assert all(sub.status == "FLAGGED" and "mistyped" in sub.flag_lines()[0]
                for sub in graded if sub.roll_no == "CS21-017" and sub.path)
+    assert not [sub for sub in graded if sub.status == "MISSING"]  # the two halves make one hand-in
     namesakes = [sub for sub in graded if sub.roll_no == "CS21-099"]
     assert all(sub.status == "PASS" for sub in namesakes) and "namesakes" in namesakes[0].notes[-1]
 

@@ -11,7 +11,7 @@ from .. import catalogue
 from ..manifest import load_manifest
 from .answers import flag_shared_answers
 from .checks import grade_file
-from .read import Found, find_notebooks
+from .read import EXPORTS, Found, find_notebooks
 from .runs import check_student_runs, find_copied_runs
 from .submission import NOT_GRADED, PLACEHOLDER, Settings, Submission
 
@@ -40,14 +40,16 @@ def _flag_odd_ones_out(group: list[Submission], key, reason) -> None:
             sub.fail(reason(sub))
 
 
+EXPORT_KINDS = sorted(set(EXPORTS.values()))
 COPY_MARK = re.compile(r"( \(\d{1,3}\)| - Copy| copy)(?=\.ipynb$)", re.I)  # "05_x (1).ipynb", "05_x - Copy.ipynb"
 
 
-def _one_of_each_file(subs: list[Submission]) -> list[Submission]:
+def _one_of_each_file(subs: list[Submission]) -> tuple[list[Submission], list[Submission]]:
     """Byte-identical files are one hand-in (a re-download, one student's two LMS folders): the one with the plainest
-    name is graded, with a note naming the others (identical bytes name the same student, so no one loses by it)."""
+    name is graded, with a note; each other copy is a NOT GRADED row saying which file it repeats, so a folder that
+    holds another student's files unchanged is still seen. Returns (graded, identical copies)."""
     by_hash: dict[str, list[Submission]] = defaultdict(list)
-    kept = []
+    kept, repeats = [], []
     for sub in subs:
         if sub.sha256:
             by_hash[sub.sha256].append(sub)
@@ -59,9 +61,16 @@ def _one_of_each_file(subs: list[Submission]) -> list[Submission]:
         if len(copies) > 1:
             shown = ", ".join(sub.path for sub in copies[1:4]) + (f" and {len(copies) - 4} more" if len(copies) > 4 else "")
             first.notes.append(f"identical copies of this file were handed in too, graded once: {shown}")
+        for copy in copies[1:]:
+            where = ("in the same folder (a re-download?)" if copy.folder == first.folder else
+                     "in another folder: one student's two uploads, or another student's folder holding that "
+                     "hand-in unchanged")
+            repeats.append(Submission(path=copy.path, folder=copy.folder, status=NOT_GRADED, student_name=first.student_name,
+                                      roll_no=first.roll_no,  # the same bytes name the same student
+                                      reasons=[f"byte for byte the file {first.path}, {where}; graded once, there"]))
         kept.append(first)
     order = {id(sub): index for index, sub in enumerate(subs)}
-    return sorted(kept, key=lambda sub: order[id(sub)])
+    return sorted(kept, key=lambda sub: order[id(sub)]), repeats
 
 
 def _attribute_to_folder(subs: list[Submission]) -> None:
@@ -144,7 +153,7 @@ def _one_person_per_split_hand_in(subs: list[Submission]) -> dict[str, str]:
 
 def class_checks(subs: list[Submission], manifest: dict, settings: Settings) -> list[Submission]:
     """Duplicates, copies, identity across a student's notebooks, figures across them, required notebooks."""
-    subs = _one_of_each_file(subs)
+    subs, repeats = _one_of_each_file(subs)
     _attribute_to_folder(subs)
 
     # one student's folder (every notebook id at most once): its notebooks must name one student
@@ -161,6 +170,10 @@ def class_checks(subs: list[Submission], manifest: dict, settings: Settings) -> 
 
     person = _one_person_per_split_hand_in(subs)
     find_copied_runs(subs, lambda sub: person.get(student_key(sub), student_key(sub)) or sub.path)
+    handed_in_by_person: dict[str, set[str]] = defaultdict(set)  # a split hand-in's halves count together
+    for sub in subs:
+        if student_key(sub):
+            handed_in_by_person[person.get(student_key(sub), student_key(sub))].update({sub.notebook, sub.named_as})
     by_student: dict[str, list[Submission]] = defaultdict(list)
     for sub in subs:
         key = student_key(sub)
@@ -177,7 +190,7 @@ def class_checks(subs: list[Submission], manifest: dict, settings: Settings) -> 
             if sub.notebook and counts[sub.notebook] > 1:
                 sub.fail(f"handed in more than once by roll no {sub.roll_no}; keep one copy")
         check_student_runs([sub for sub in group if sub.notebook and counts[sub.notebook] == 1])
-        handed_in = set(counts) | {sub.named_as for sub in group if sub.named_as}
+        handed_in = handed_in_by_person[person.get(key, key)]
         for required in settings.required:
             if required not in handed_in:
                 entry = manifest["notebooks"][required]
@@ -187,18 +200,30 @@ def class_checks(subs: list[Submission], manifest: dict, settings: Settings) -> 
     flag_shared_answers(subs, lambda sub: student_key(sub) or sub.path)
     for sub in subs:
         sub.decide()
-    return subs + extra
+    return subs + extra + repeats
 
 
 def grade_paths(paths: list[Path], settings: Settings | None = None, manifest: dict | None = None) -> list[Submission]:
     """Grade every notebook under ``paths``; the list holds one entry per file graded, per missing notebook, and per
     file found that is not graded (last, as NOT GRADED, with why)."""
-    settings = settings or Settings()
-    manifest = manifest or load_manifest()
-    found = find_notebooks(paths)
-    graded = class_checks([grade_file(file, manifest, settings) for file in found.files], manifest, settings)
-    return graded + not_graded_rows(found)
+    return grade_found(find_notebooks(paths), settings or Settings(), manifest or load_manifest())
 
 
-def not_graded_rows(found: Found) -> list[Submission]:
-    return [Submission(path=path, folder=folder, status=NOT_GRADED, reasons=[why]) for path, folder, why in found.not_graded]
+def grade_found(found: Found, settings: Settings, manifest: dict) -> list[Submission]:
+    """The class graded: every file found graded on its own, then the class checks, then a NOT GRADED row for each
+    file that is not a notebook, shown as the student's whose folder it is in (when one student's)."""
+    subs = class_checks([grade_file(file, manifest, settings) for file in found.files], manifest, settings)
+    stems = {(sub.folder, Path(sub.path).stem.casefold()) for sub in subs if sub.notebook}
+    rows = []
+    for path, folder, why in found.not_graded:
+        if why.startswith(tuple(EXPORT_KINDS)) and (folder, Path(path).stem.casefold()) in stems:
+            why = f"{why.split(',')[0]} of {Path(path).stem}.ipynb, which is graded: nothing to ask for"
+        rows.append(Submission(path=path, folder=folder, status=NOT_GRADED, reasons=[why]))
+    owners: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for sub in subs:
+        if student_key(sub) and sub.status != NOT_GRADED:
+            owners[sub.folder].add((sub.student_name, sub.roll_no))
+    for row in rows + [sub for sub in subs if sub.status == NOT_GRADED]:
+        if len(owners.get(row.folder, ())) == 1:
+            row.student_name, row.roll_no = next(iter(owners[row.folder]))
+    return subs + rows

@@ -10,8 +10,7 @@ from pathlib import Path
 
 from .. import catalogue
 from ..manifest import load_manifest
-from .checks import grade_file
-from .classroom import class_checks, not_graded_rows
+from .classroom import grade_found
 from .read import find_notebooks
 from .answers_report import write_answers_csv, write_answers_html
 from .html_report import write_html
@@ -91,8 +90,7 @@ def main(argv: list[str] | None = None) -> int:
             print(printable(f"Not graded: {path}: {why}"))
         print("No notebooks (*.ipynb, or inside .zip archives) to grade.", file=sys.stderr)
         return 2
-    subs = class_checks([grade_file(file, manifest, settings) for file in found.files], manifest, settings)
-    subs += not_graded_rows(found)
+    subs = grade_found(found, settings, manifest)
     seconds = time.perf_counter() - started
     if not args.quiet:
         print(format_table(subs))
@@ -100,7 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{summary['files']} file(s), {summary['students']} student(s): {summary['pass']} pass, "
           f"{summary['incomplete']} incomplete, {summary['flagged']} flagged, "
           f"{summary['fail']} fail, {summary['missing']} missing, {summary['not_graded']} not graded; "
-          f"{summary['copy_groups']} group(s) of copied runs; graded in {seconds:.2f} s "
+          f"{summary['copy_groups']} group(s) of copied runs"
+          + (f"; {summary['folders_naming_no_student']} folder(s) where no file names a student (see Not identified)"
+             if summary["folders_naming_no_student"] else "")
+          + f"; graded in {seconds:.2f} s "
           f"(profile {settings.profile}, test accuracy >= {settings.min_accuracy:.2f})")
     writers = {"--csv": lambda p: write_csv(subs, p), "--json": lambda p: write_json(subs, p, settings, seconds),
                "--html": lambda p: write_html(subs, p, settings, seconds),

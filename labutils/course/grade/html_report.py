@@ -265,7 +265,7 @@ table.list td {{ font-size: 12px; }}
 {colours}
 </style></head><body>
 <h1>LSTM-on-IMDb lab: the class at a glance</h1>
-<p class="summary">{counts}
+<p class="summary">Notebooks: {counts}
 {len(students)} student(s); {groups} group(s) of copied runs; profile {_e(settings.profile)}, test accuracy at least
 {settings.min_accuracy:.2f}; graded {_e(settings.now.isoformat(timespec="seconds"))} in {seconds:.2f} s.
 Long reasons are cut: hover over a cell for all of them in full.</p>

@@ -59,7 +59,9 @@ def format_table(subs: list[Submission]) -> str:
             accuracy = f"  test accuracy {sub.test_accuracy:.4f}" if sub.test_accuracy is not None else ""
             if sub.exercises_total:
                 accuracy += f"  exercises {sub.exercises_correct}/{sub.exercises_total} correct"
-            label = (sub.title or "(not a lab notebook)") + (f" [lesson v{sub.lesson_version}]" if sub.lesson_version else "")
+            label = (sub.title or (f"(unreadable; taken for notebook {sub.named_as.rsplit('/', 1)[-1][:2]} by its "
+                                   "file name)" if sub.named_as else "(not a lab notebook)"))
+            label += f" [lesson v{sub.lesson_version}]" if sub.lesson_version else ""
             lines.append(printable(f"  {sub.status:<10} {label}{accuracy}  {sub.path}".rstrip()))
             lines.extend(printable(f"          - {reason}") for reason in sub.reasons)
             if sub.unanswered:
@@ -121,4 +123,6 @@ def summarize(subs: list[Submission]) -> dict:
             "incomplete": statuses["INCOMPLETE"], "flagged": statuses["FLAGGED"],
             "fail": statuses["FAIL"], "missing": statuses["MISSING"], "not_graded": statuses[NOT_GRADED],
             "students": len({student_key(sub) for sub in subs if student_key(sub)}),
+            "folders_naming_no_student": len({sub.folder for sub in subs if sub.folder}
+                                             - {sub.folder for sub in subs if student_key(sub)}),
             "copy_groups": len({sub.copy_group for sub in subs if sub.copy_group is not None})}

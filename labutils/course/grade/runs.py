@@ -183,24 +183,33 @@ def check_student_runs(group: list[Submission]) -> None:
                       "(output edited?)")
 
 
+SAME_RUN_ID, SAME_LOG, SAME_MOMENT, SAME_TRAINING = (
+    "the same run_id", "the same training log, timings included", "the same start time and timings",
+    "the same training run named")
+
+
 def find_copied_runs(subs: list[Submission], student_of) -> list[dict]:
-    """Hand-ins of one run by different students, found by any of: the same ``run_id``; the same training run named
-    (a notebook 5 reporting on a classmate's notebook 4); the same training log with its timings (at least
-    :data:`MIN_TIMED_LINES` timed lines); the same start time with the same timings. Students joined by any of these
-    form one group, reported once: every copied notebook fails naming a few of the others and the group's number and
-    size. Returns the groups (number, students, how), for the reports."""
+    """Hand-ins of one run by different students. The same notebook of two students is one run when they share any
+    of: the ``run_id``; the training run they name; notebook 4's training log with its timings (at least
+    :data:`MIN_TIMED_LINES` timed lines); the start time with the timings. A notebook 5 to 7 that reports on the
+    training run of a classmate's notebook 4 is a copy too (the classmate's notebook 4 gets a note: it may be the
+    copied one, or the copier's source), and so is every notebook that reports on a copied notebook 4's run.
+
+    Students tied by any of these form one numbered group, reported once: each copied notebook fails naming a few
+    of the others and the group's number and size (never who copied). Returns the groups, for the reports."""
     marks: dict[str, dict[str, list[Submission]]] = defaultdict(lambda: defaultdict(list))
+    trainers: dict[str, list[Submission]] = defaultdict(list)  # a notebook 4's run_id -> the notebooks 4 with it
     for sub in subs:
         if not sub.notebook:
             continue
         student = student_of(sub)
-        for kind, value in (("the same run_id", sub.run_id.lower()), ("the same training log, timings included",
-                            sub.run_log and f"{sub.notebook}|{sub.run_log}"),
-                            ("the same start time and timings", sub.run_moment)):
+        for kind, value in ((SAME_RUN_ID, sub.run_id.lower()), (SAME_LOG, sub.run_log), (SAME_MOMENT, sub.run_moment)):
             if value:
-                marks[f"{kind}|{value}"][student].append(sub)
-        for run in sub.training_runs:  # notebook 4 names its own run_id; notebooks 5-7 the run they report on
-            marks[f"the same training run|{run}"][student].append(sub)
+                marks[f"{sub.notebook}|{kind}|{value}"][student].append(sub)
+        for run in sub.training_runs:
+            marks[f"{sub.notebook}|{SAME_TRAINING}|{run}"][student].append(sub)
+        if _number(sub) == "04" and sub.run_id:
+            trainers[sub.run_id.lower()].append(sub)
     parent: dict[str, str] = {}
 
     def root(key: str) -> str:
@@ -210,31 +219,64 @@ def find_copied_runs(subs: list[Submission], student_of) -> list[dict]:
         return key
 
     how: dict[int, set[str]] = defaultdict(set)
-    for mark, students in marks.items():
+    involved: list[Submission] = []
+
+    def mark(sub: Submission, why: str) -> None:
+        if not sub.copied:
+            sub.copied = True
+            involved.append(sub)
+        how[id(sub)].add(why)
+
+    for key, students in marks.items():
         if len(students) < 2:
             continue
-        kind = mark.split("|", 1)[0]
-        keys = list(students)
-        for key in keys[1:]:
-            parent[root(key)] = root(keys[0])
+        kind = key.split("|", 2)[1]
+        first, *rest = students
+        for student in rest:
+            parent[root(student)] = root(first)
         for subs_of_student in students.values():
             for sub in subs_of_student:
-                sub.copied = True
-                how[id(sub)].add(kind)
+                mark(sub, kind)
+    referrers: dict[int, list[Submission]] = defaultdict(list)
+    own_trainings = {(student_of(trainer), run) for run, found in trainers.items() for trainer in found}
+    for sub in subs:  # a notebook reporting on the training run of another student's notebook 4
+        if not sub.notebook or _number(sub) == "04":
+            continue
+        for run in sub.training_runs:
+            if (student_of(sub), run) in own_trainings or run not in trainers:
+                continue  # its own notebook 4's run (notebooks 4 sharing a run_id are tied above), or nobody's
+            trainer = trainers[run][0]  # one is enough: every notebook 4 of this run_id is in one group already
+            parent[root(student_of(sub))] = root(student_of(trainer))
+            mark(sub, f"it reports on the training run of {_who(trainer)}'s notebook 04")
+            if not referrers[id(trainer)]:
+                involved.append(trainer)
+            referrers[id(trainer)].append(sub)
+    for trainer in {id(t): t for t in involved if referrers.get(id(t))}.values():
+        named = ", ".join(_who(sub) for sub in referrers[id(trainer)][:NAMED_OTHERS])
+        extra = len(referrers[id(trainer)]) - NAMED_OTHERS
+        trainer.notes.append(f"its training run is the one that notebooks of {named}"
+                             f"{f' and {extra} more' if extra > 0 else ''} report on (copy group below)")
+    copied_trainers = {sub.run_id.lower(): student_of(sub) for sub in subs if sub.copied and _number(sub) == "04"}
+    for sub in subs:  # results of a copied model are copied too
+        if sub.notebook and _number(sub) != "04" and any(
+                copied_trainers.get(run) == student_of(sub) for run in sub.training_runs):
+            mark(sub, "it reports on notebook 04's training run, a copied run")
     members: dict[str, dict[str, Submission]] = defaultdict(dict)
-    for sub in subs:
-        if sub.copied:
-            members[root(student_of(sub))].setdefault(student_of(sub), sub)
+    for sub in involved:
+        members[root(student_of(sub))].setdefault(student_of(sub), sub)
     groups, group_of = [], {}
     for number, (top, students) in enumerate(sorted(members.items(), key=lambda item: min(item[1])), 1):
         group_of[top] = number
         groups.append({"group": number, "students": len(students),
                        "members": [_who(sub) for sub in students.values()]})
+    for sub in involved:
+        key = student_of(sub)
+        students = members[root(key)]
+        sub.copy_group, sub.copy_group_size = group_of[root(key)], len(students)
     for sub in subs:
         if sub.copied:
             key = student_of(sub)
             students = members[root(key)]
-            sub.copy_group, sub.copy_group_size = group_of[root(key)], len(students)
             others = [_who(other) for other in _first(students, key)]
             more = f" and {len(students) - 1 - len(others)} more" if len(students) - 1 > len(others) else ""
             sub.fail(f"copied run: notebook {_number(sub)} is the same run as that of {', '.join(others)}{more} "
