@@ -10,6 +10,12 @@ from helpers import ROOT, shared_data_dir
 
 from labutils.course import grade, runner
 from labutils.artifacts import ARTIFACTS_VARIABLE
+from labutils.course.grade.runs import PUBLISHED_VARIABLE
+
+# The tests grade the lab's own fixtures as students' runs; the grader fails those for anyone else (a run published
+# with the lab). Set before any test, so the grader run in a subprocess sees it too; tests/test_grade_class.py checks
+# the published list itself.
+os.environ[PUBLISHED_VARIABLE] = ""
 
 
 class SmokeRun(NamedTuple):

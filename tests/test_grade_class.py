@@ -14,12 +14,14 @@ import sys
 import zipfile
 
 import pytest
-from handins import THIRD_RUN_ARCHIVE, build_class, runner_ids, unpack_full_run
+from handins import FIXTURES, THIRD_RUN_ARCHIVE, build_class, runner_ids, unpack_full_run
 from test_grade import (NB4, NB5, full_run, grade_folder, hand_in, load, reasons, save, second_run,  # noqa: F401
                         tamper)
 
 from labutils.course import grade
-from labutils.course.grade.runs import VALIDATION_BAND
+from labutils.course.grade.runs import PUBLISHED_RUNS, PUBLISHED_VARIABLE, VALIDATION_BAND
+from published_runs import runs_in
+from labutils.course.manifest import cell_source
 
 NB6 = "06_viva_voce.ipynb"
 PRACTICAL = tuple(runner_ids())
@@ -105,7 +107,7 @@ def test_a_copied_hand_in_is_caught_whatever_identifiers_were_edited(full_run, t
     for roll, other in (("CS21-017", "Ravi Kumar (CS21-040)"), ("CS21-040", "Asha Verma (CS21-017)")):
         sub = graded[(roll, "04")]
         assert sub.status == "FAIL" and f"copied run: notebook 04 is the same run as that of {other}" in reasons(sub)
-        assert "the same training log, timings included" in reasons(sub) and sub.copy_group_size == 2
+        assert "the same Keras epoch times; the same epoch-timer times" in reasons(sub) and sub.copy_group_size == 2
         assert "the grader does not say who copied" in reasons(sub)
     if edit != "every run id and time":  # notebooks 5 and 6 still name her training run, or are hers with ids
         assert all(graded[(roll, number)].copy_group == graded[("CS21-017", "04")].copy_group
@@ -135,10 +137,9 @@ def test_notebooks_5_and_6_copied_onto_a_run_of_ones_own(full_run, second_run, t
     graded = graded_by_student(tmp_path)
     for number in ("05", "06"):
         found = reasons(graded[("CS21-042", number)])
-        assert "copied run" in found and "Asha Verma (CS21-017)" in found and "the same training run named" in found
-        assert "it reports on the training run of Asha Verma (CS21-017)'s notebook 04" in found
-        assert "the same run as that of Rahul Mehta (CS21-042)" in reasons(graded[("CS21-017", number)])  # both named
-    assert graded[("CS21-017", "04")].status == "PASS"  # her notebook 4 is hers; a note says who reports on it
+        assert "copied run" in found and "it reports on the training run of Asha Verma (CS21-017)'s notebook 04" in found
+        assert not graded[("CS21-017", number)].reasons  # hers report on her own notebook 4 (06: answers shared)
+    assert graded[("CS21-017", "04")].status == "PASS"  # her notebook 4 is hers; a note names who reports on it
     assert "notebooks of Rahul Mehta (CS21-042)" in " ".join(graded[("CS21-017", "04")].notes)
     assert all(graded[("CS21-042", number)].status == "PASS" for number in ("01", "02", "03", "04"))
 
@@ -155,7 +156,7 @@ def test_notebooks_reporting_on_a_copied_notebook_4_are_copies_too(full_run, tmp
             lambda m: renamed.setdefault(m.group(0), f"{len(renamed) + 1:032x}"), text)))
     graded = graded_by_student(tmp_path)
     for roll in ("CS21-017", "CS21-040"):
-        assert "the same training log" in reasons(graded[(roll, "04")])
+        assert "the same Keras epoch times" in reasons(graded[(roll, "04")])
         for number in ("05", "06"):
             assert "it reports on notebook 04's training run, a copied run" in reasons(graded[(roll, number)])
 
@@ -170,13 +171,88 @@ def test_a_notebook_5_reporting_on_a_run_nobody_handed_in_fails(second_run, tmp_
     assert f"the notebook 04 handed in is training run {trained}" in reasons(sub) and "copied" not in reasons(sub)
 
 
+def stream_outputs(notebook, marker):
+    return next(cell for cell in notebook["cells"] if cell["cell_type"] == "code" and marker in cell_source(cell))["outputs"]
+
+
+def trained_in_notebook_5(folder):
+    """Notebook 5 as on Colab without Drive: it found no model, trained it itself (printing the training log, as
+    notebook 4's training cell does) and saved it as its own run. Built from the student's notebooks 4 and 5."""
+    nb4, nb5 = load(folder / NB4), load(folder / NB5)
+    trained, own = record(nb4)["run_id"], record(nb5)["run_id"]
+    log = [output for output in stream_outputs(nb4, "model.fit(") if output.get("output_type") == "stream"]
+    loading = stream_outputs(nb5, "trained_model_or_train(")
+    for output in loading:
+        if "text" in output:
+            text = "".join(output["text"]) if isinstance(output["text"], list) else output["text"]
+            output["text"] = text.replace(f"Loaded the model trained in notebook 4 (training run {trained})",
+                                          f"Saved the trained model (training run {own})")
+    loading[:0] = log
+    edit_outputs(nb5, lambda text: text.replace(trained, own))
+    save(nb5, folder / NB5)
+
+
 def test_a_notebook_that_trained_its_own_model_is_its_own_run(second_run, tmp_path):
-    """On Colab without Drive, notebook 5 trains the model again itself: its training run is its own run_id."""
     rahul = copy_folder(second_run, tmp_path / "rahul")
-    trained = record(load(rahul / NB4))["run_id"]
-    own = record(load(rahul / NB5))["run_id"]
-    tamper(rahul, NB5, lambda nb: edit_outputs(nb, lambda text: text.replace(trained, own)))
+    trained_in_notebook_5(rahul)
     assert grade_folder(rahul)[NB5].status == "PASS", reasons(grade_folder(rahul)[NB5])
+
+
+def test_a_notebook_claiming_to_have_trained_shows_its_training_log(second_run, tmp_path):
+    """Relabelling the training run as notebook 5's own (as if on Colab) switches no check off."""
+    rahul = copy_folder(second_run, tmp_path / "rahul")
+    trained, own = record(load(rahul / NB4))["run_id"], record(load(rahul / NB5))["run_id"]
+    tamper(rahul, NB5, lambda nb: edit_outputs(nb, lambda text: text.replace(trained, own)))
+    assert "names itself as the run that trained its model, but shows no training log" in reasons(grade_folder(rahul)[NB5])
+
+
+def test_invisible_edits_to_the_timings_change_nothing(full_run, tmp_path):
+    """Only the timings' numbers are compared: spacing, a no-break space, or the figures beside them do not matter,
+    and clearing one of the two logs leaves the other."""
+    copy_folder(full_run, tmp_path / "asha")
+    ravi = copy_folder(full_run, tmp_path / "ravi")
+    retype_identity(ravi, "Ravi Kumar", "CS21-040")
+
+    def disguise(text):
+        text = RUN_ID.sub("12" * 16, text).replace("313/313 - 142s", "313/313\u00a0-  142s")
+        return re.sub(r"epoch \d: +[0-9.]+ s .*\n", "", text)  # the epoch timer's lines cleared
+
+    for path in ravi.glob("*.ipynb"):
+        tamper(ravi, path.name, lambda nb: edit_outputs(nb, disguise))
+    found = reasons(graded_by_student(tmp_path)[("CS21-040", "04")])
+    assert "copied run" in found and "the same Keras epoch times" in found
+
+
+def test_two_honest_runs_whose_notebook_5_started_in_the_same_second(second_run, third_run, tmp_path):
+    rahul = copy_folder(second_run, tmp_path / "rahul")
+    meera = copy_folder(third_run, tmp_path / "meera")
+    started = record(load(rahul / NB5))["time"]
+    tamper(meera, NB5, lambda nb: edit_outputs(nb, lambda text: re.sub(
+        r'"time": "[^"]+"', f'"time": "{started}"', text).replace("98/98 - 12s - 126ms/step", "98/98 - 13s - 135ms/step")))
+    graded = grade.grade_paths([tmp_path])
+    assert all(sub.status == "PASS" for sub in graded), {reasons(s) for s in graded}
+
+
+def test_lab_partners_sharing_a_checkout_fail_only_the_borrowed_notebook(second_run, third_run, tmp_path):
+    """Rahul's notebook 5 evaluated the model Meera's notebook 4 saved in their shared folder: his notebook 5 is
+    not his run; her notebooks are hers (a note on her notebook 4 says whose notebook reports on it)."""
+    rahul = copy_folder(second_run, tmp_path / "rahul")
+    copy_folder(third_run, tmp_path / "meera")
+    his, hers = record(load(rahul / NB4))["run_id"], record(load(tmp_path / "meera" / NB4))["run_id"]
+    tamper(rahul, NB5, lambda nb: edit_outputs(nb, lambda text: text.replace(his, hers)))
+    graded = graded_by_student(tmp_path)
+    assert "it reports on the training run of Meera Iyer (CS21-055)'s notebook 04" in reasons(graded[("CS21-042", "05")])
+    assert all(graded[("CS21-055", number)].status == "PASS" for number in ("01", "02", "03", "04", "05", "06"))
+    assert "Rahul Mehta (CS21-042)" in " ".join(graded[("CS21-055", "04")].notes)
+
+
+def test_notebook_6_may_report_on_the_model_notebook_5_trained(second_run, tmp_path):
+    rahul = copy_folder(second_run, tmp_path / "rahul")
+    trained_in_notebook_5(rahul)
+    trained, own = record(load(rahul / NB4))["run_id"], record(load(rahul / NB5))["run_id"]
+    tamper(rahul, NB6, lambda nb: edit_outputs(nb, lambda text: text.replace(trained, own)))
+    graded = grade_folder(rahul)
+    assert graded[NB6].status == "PASS", reasons(graded[NB6])
 
 
 def test_a_class_of_one_copied_run_reports_each_group_once(full_run, tmp_path):
@@ -194,6 +270,31 @@ def test_a_class_of_one_copied_run_reports_each_group_once(full_run, tmp_path):
         assert all(f"and {students - 4} more" in row["reasons"] for row in copied)
         sizes[students] = (tmp_path / f"{students}.csv").stat().st_size / students
     assert sizes[40] < 1.2 * sizes[8]
+
+
+def test_the_labs_own_published_runs_are_not_a_students(full_run, tmp_path, monkeypatch):
+    """The test hand-ins ship with the lab: handed in with the name typed over, or with every run id edited too."""
+    monkeypatch.setenv(PUBLISHED_VARIABLE, str(PUBLISHED_RUNS))
+    whole = copy_folder(full_run, tmp_path / "karan")
+    retype_identity(whole, "Karan Shah", "CS21-050")
+    edited = copy_folder(whole, tmp_path / "edited")
+    retype_identity(edited, "Karan Shah", "CS21-051", old_name="Karan Shah", old_roll="CS21-050")
+    for path in edited.glob("*.ipynb"):
+        tamper(edited, path.name, lambda nb: edit_outputs(nb, lambda text: RUN_ID.sub("ef" * 16, text)))
+    for folder, caught in ((whole, ("01", "04", "05", "06")), (edited, ("04",))):
+        graded = grade_folder(folder)
+        for number in caught:
+            sub = next(sub for name, sub in graded.items() if name.startswith(number))
+            assert "a run published with the lab" in reasons(sub), (folder.name, number)
+
+
+def test_the_published_list_holds_every_fixture_run(tmp_path):
+    """tests/published_runs.py rewrites the list; it must be run after a fixture is added or regenerated."""
+    listed = json.loads(PUBLISHED_RUNS.read_text(encoding="utf-8"))
+    for archive in sorted(FIXTURES.glob("*.zip")):
+        run_ids, timings = runs_in(unpack_full_run(tmp_path / archive.stem, archive))
+        assert run_ids <= set(listed["run_ids"]) and timings <= set(listed["timings"]), (
+            f"{archive.name} is not in {PUBLISHED_RUNS.name}: run python tests/published_runs.py")
 
 
 # ---------------------------------------------------------------- 2. consistent forgeries
@@ -264,10 +365,25 @@ def test_a_fully_consistent_forgery_still_fails_against_the_validation_accuracy(
         assert "disagree with the confusion matrix" not in found and "quotes figures" not in found
 
 
+def test_notebook_4s_table_must_say_what_keras_printed(hand_in):
+    tamper(hand_in, NB4, lambda nb: edit_outputs(nb, lambda text: text.replace(
+        "epoch 5: training accuracy 0.9235   validation accuracy 0.8552", "epoch 5: training accuracy 0.9235   validation accuracy 0.8852")))
+    assert "notebook 4's table says epoch 5 reached training accuracy 0.9235 and validation accuracy 0.8852" in reasons(
+        grade_folder(hand_in)[NB4])
+
+
+def test_predicts_own_accuracy_and_the_matrix_lines_must_be_there_and_agree(hand_in, tmp_path):
+    other = copy_folder(hand_in, tmp_path / "other")
+    tamper(hand_in, NB5, lambda nb: edit_outputs(nb, lambda text: text.replace("from predict: 0.8517", "from predict: 0.8480")))
+    assert "the printed test accuracies disagree with each other" in reasons(grade_folder(hand_in)[NB5])
+    tamper(other, NB5, lambda nb: edit_outputs(nb, lambda text: re.sub(r"accuracy from predict:.*\n", "", text)))
+    assert "predict's accuracy line is missing" in reasons(grade_folder(other)[NB5])
+
+
 def test_notebook_6s_epochs_must_be_notebook_4s(hand_in):
     tamper(hand_in, NB6, lambda nb: edit_outputs(nb, lambda text: text.replace(
         "validation accuracy 0.8552 (gap +0.0683)", "validation accuracy 0.8752 (gap +0.0483)")))
-    assert "notebook 06's table of epochs differs from notebook 04's training log" in reasons(grade_folder(hand_in)[NB6])
+    assert "notebook 06's table of epochs differs from the training log of the same run" in reasons(grade_folder(hand_in)[NB6])
 
 
 # ---------------------------------------------------------------- 3. no student missing, no false alarm
@@ -365,6 +481,14 @@ def test_one_name_under_two_roll_numbers_is_flagged_for_the_teacher(full_run, se
     assert not [sub for sub in graded if sub.status == "MISSING"]  # the two halves make one hand-in
     namesakes = [sub for sub in graded if sub.roll_no == "CS21-099"]
     assert all(sub.status == "PASS" for sub in namesakes) and "namesakes" in namesakes[0].notes[-1]
+
+
+def test_a_roll_number_typed_with_other_spacing_is_the_same_student(full_run, tmp_path):
+    folder = copy_folder(full_run, tmp_path / "asha")
+    path = folder / NB5
+    path.write_text(path.read_text(encoding="utf-8").replace("CS21-017", "cs21 - 017"), encoding="utf-8")
+    graded = grade.grade_paths([folder], grade.Settings(required=PRACTICAL))
+    assert len(graded) == 6 and all(sub.status == "PASS" for sub in graded), {reasons(s) for s in graded}
 
 
 def test_an_unreadable_file_in_a_students_folder_is_shown_as_theirs_not_missing(full_run, tmp_path):

@@ -14,7 +14,7 @@ from ...evidence import (CONFUSION_COUNTS, EVALUATE_BATCH_SIZE, EXERCISE_CORRECT
 from ...practical import PRACTICAL
 from ..manifest import IDENTITY_FIELDS, cell_source, exercise_id, fingerprint, first_line, identity_values, utf8_safe
 from .answers import is_conclusion_cell, read_answers
-from .runs import check_test_figures, read_run
+from .runs import check_epoch_table, check_published, check_test_figures, read_run
 from .read import HandInFile, has_png, identify, lesson_version, outputs_text, read_notebook
 from .submission import PLACEHOLDER, TEST_SET_SIZE, TRAINING_SET_SIZE, Settings, Submission
 
@@ -201,11 +201,17 @@ def _check_evidence(entry: dict, cells: dict[str, dict], record: dict | None, su
     if sub.test_accuracy is not None:
         if "predict-accuracy" in cells:
             match = PREDICT_ACCURACY.search(outputs_text(cells["predict-accuracy"]))
-            if match and abs(float(match.group(2)) - sub.test_accuracy) > 1e-4:
+            if not match:
+                sub.fail("predict's accuracy line is missing from its cell's output (output edited?)")
+            elif abs(float(match.group(2)) - sub.test_accuracy) > 1e-4 or abs(float(match.group(1)) - sub.test_accuracy) > 3e-4:
+                # predict's own count may differ from evaluate's by a review or two scored at exactly 0.5
                 sub.fail("the printed test accuracies disagree with each other (output edited?)")
         if "confusion-matrix" in cells:
             match = CONFUSION_COUNTS.search(outputs_text(cells["confusion-matrix"]))
-            if match:
+            if not match:
+                sub.fail("the confusion matrix's counts (TN, FP, FN, TP) are missing from its cell's output "
+                         "(output edited?)")
+            else:
                 tn, fp, fn, tp = (int(group.replace(",", "")) for group in match.groups())
                 if tn + fp + fn + tp != TEST_SET_SIZE:
                     sub.fail(f"the confusion matrix counts {tn + fp + fn + tp:,} reviews, not the {TEST_SET_SIZE:,} of the test set")
@@ -347,6 +353,8 @@ def grade_file(source: HandInFile | Path, manifest: dict, settings: Settings) ->
         _check_evidence(entry, evidence_cells, record, sub, settings)
         check_test_figures(sub, lesson_cells, evidence_cells)
         read_run(sub, lesson_cells, evidence_cells)
+        check_epoch_table(sub, evidence_cells, lesson_cells)
+        check_published(sub)
         _count_exercises(entry, [(number, cell) for number, cell in code_cells if number in exercises], sub)
         read_answers(notebook, entry, evidence_cells, sub)
     except Exception as error:  # noqa: BLE001 - one odd file must not stop a class's grading

@@ -25,8 +25,13 @@ def _norm(value: str) -> str:
     return unicodedata.normalize("NFC", " ".join(value.split())).casefold()
 
 
+def roll_key(value: str) -> str:
+    """A roll number as the registrar means it: letters and digits only ("CS21 - 042" is "cs21042", as is "CS21-042")."""
+    return "".join(ch for ch in _norm(value) if ch.isalnum())
+
+
 def student_key(sub: Submission) -> str:
-    return _norm(sub.roll_no) if _filled(sub.roll_no) else ""
+    return (roll_key(sub.roll_no) or _norm(sub.roll_no)) if _filled(sub.roll_no) else ""
 
 
 def _flag_odd_ones_out(group: list[Submission], key, reason) -> None:
@@ -165,7 +170,7 @@ def class_checks(subs: list[Submission], manifest: dict, settings: Settings) -> 
         if max(Counter(sub.notebook for sub in group).values()) == 1:  # else a class folder, told apart by roll no
             _flag_odd_ones_out(
                 [sub for sub in group if _filled(sub.roll_no) and _filled(sub.student_name)],
-                lambda sub: (_norm(sub.student_name), _norm(sub.roll_no)),
+                lambda sub: (_norm(sub.student_name), student_key(sub)),
                 lambda sub: f"identity differs from the other notebooks in this folder ({sub.student_name} / {sub.roll_no} here)")
 
     person = _one_person_per_split_hand_in(subs)

@@ -18,9 +18,14 @@ accuracy and loss, so figures are never taken as evidence of copying; the timing
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import re
 from collections import defaultdict
+from functools import cache
+from pathlib import Path
 
-from ...evidence import (CONFUSION_COUNTS, EPOCH_SECONDS, KERAS_EPOCH_FIGURES, KERAS_TIMED, PRECISION_RECALL_F1,
+from ...evidence import (CONFUSION_COUNTS, EPOCH_SECONDS, EPOCH_TABLE, KERAS_EPOCH_FIGURES, KERAS_TIMED, PRECISION_RECALL_F1,
                          REPORT_ACCURACY, REPORT_ROW, ROC_AUC, TEST_LOSS, TRAINING_RUN, VIVA_EPOCH, VIVA_METRIC,
                          VIVA_RUN)
 from .read import outputs_text
@@ -33,6 +38,11 @@ ROUNDING = 6e-5  # figures printed to 4 decimals agree within half a unit of the
 # allows about seven times that. A raised test accuracy beyond it is an edit, or not this run's.
 VALIDATION_BAND = 0.03
 MIN_TIMED_LINES = 5  # a log of fewer timed lines (notebook 5's one evaluate line) is too little to tell runs apart
+NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+SAME_RUN_ID, SAME_KERAS_TIMES, SAME_TIMER, SAME_TRAINING = (
+    "the same run_id", "the same Keras epoch times", "the same epoch-timer times", "the same training run named")
+PUBLISHED_RUNS = Path(__file__).resolve().parent.parent / "published_runs.json"
+PUBLISHED_VARIABLE = "LABUTILS_PUBLISHED_RUNS"
 NAMED_OTHERS = 3  # a copied run's reason names this many of the others, then counts the rest
 
 
@@ -45,11 +55,15 @@ def read_run(sub: Submission, lesson_cells: list[dict], evidence_cells: dict[str
     student's own cells after the lesson, which could print anything)."""
     printed = "\n".join(outputs_text(cell) for cell in lesson_cells)
     sub.training_runs = sorted(set(TRAINING_RUN.findall(printed)))
-    timed = [match.group(0).rstrip() for pattern in (KERAS_TIMED, EPOCH_SECONDS) for match in pattern.finditer(printed)]
-    if len(timed) >= MIN_TIMED_LINES:
-        sub.run_log = _digest(timed)
-    if timed and sub.run_time:
-        sub.run_moment = _digest([sub.notebook, sub.run_time] + timed)
+    for kind, pattern in ((SAME_KERAS_TIMES, KERAS_TIMED), (SAME_TIMER, EPOCH_SECONDS)):
+        # the timings only, as numbers: spaces, other characters and the figures beside them change nothing
+        timings = [" ".join(NUMBER.findall(match.group(1))) for match in pattern.finditer(printed)]
+        if len(timings) >= MIN_TIMED_LINES:
+            sub.run_logs.append(f"{kind}|{_digest(timings)}")
+    keras_epochs = [[float(value) for value in match.groups()] for match in KERAS_EPOCH_FIGURES.finditer(printed)]
+    if keras_epochs:  # any notebook that trained: notebook 4, or notebook 5 to 7 training again (Colab)
+        sub.figures["trained_epochs"] = [[loss, val_loss, accuracy, val_accuracy]
+                                         for accuracy, loss, val_accuracy, val_loss in keras_epochs]
     figures = sub.figures
     if "run-profile" in evidence_cells:  # notebook 4's training log, one line per epoch
         epochs = [[float(value) for value in match.groups()]
@@ -80,6 +94,20 @@ def read_run(sub: Submission, lesson_cells: list[dict], evidence_cells: dict[str
     match = ROC_AUC.search(printed)
     if match and "test-accuracy" in evidence_cells:
         figures["roc_auc"] = float(match.group(1))
+
+
+def check_epoch_table(sub: Submission, evidence_cells: dict[str, dict], lesson_cells: list[dict]) -> None:
+    """Notebook 4: its own table of the epochs says what Keras' training log said."""
+    trained = sub.figures.get("trained_epochs")
+    if "run-profile" not in evidence_cells or not trained:
+        return
+    printed = "\n".join(outputs_text(cell) for cell in lesson_cells)
+    for match in EPOCH_TABLE.finditer(printed):
+        epoch, accuracy, val_accuracy = int(match.group(1)), float(match.group(2)), float(match.group(3))
+        if not 1 <= epoch <= len(trained) or _off(accuracy, trained[epoch - 1][2]) or _off(val_accuracy, trained[epoch - 1][3]):
+            sub.fail(f"notebook 4's table says epoch {epoch} reached training accuracy {match.group(2)} and validation "
+                     f"accuracy {match.group(3)}, which is not what Keras' training log printed (output edited?)")
+            return
 
 
 def _off(printed: float, exact: float) -> bool:
@@ -153,20 +181,27 @@ def check_student_runs(group: list[Submission]) -> None:
     by_number = {_number(sub): sub for sub in group if sub.notebook}
     trainer = by_number.get("04")
     trained = trainer.run_id.lower() if trainer and trainer.run_id else ""
+    own_runs = {sub.run_id.lower() for sub in group if sub.run_id}  # a model trained in any of the student's notebooks
     for number, sub in sorted(by_number.items()):
         if number == "04" or not sub.training_runs:
             continue
-        foreign = [run for run in sub.training_runs if run not in (trained, sub.run_id.lower())]
+        foreign = [run for run in sub.training_runs if run not in own_runs]
         if foreign and trained and not sub.copied:
             sub.fail(f"notebook {number} reports on training run {foreign[0]}, but the notebook 04 handed in is "
-                     f"training run {trained}, and this notebook did not train its own: run notebooks 5 and 6 again "
-                     "after the notebook 4 you hand in (figures of another model are not this run's)")
-    if trainer is not None and trainer.figures.get("epochs"):
-        for sub in (by_number.get("05"), by_number.get("06")):
-            if sub is not None and trained in sub.training_runs and "test_accuracy" in sub.figures:
-                _check_band(sub, sub.figures["test_accuracy"], trainer.figures["epochs"], "notebook 04's log")
+                     f"training run {trained}, and no notebook handed in trained that model: run notebooks 5 and 6 "
+                     "again after the notebook 4 you hand in (figures of another model are not this run's)")
+        if sub.run_id.lower() in sub.training_runs and sub.profile == "full" and not sub.figures.get("trained_epochs"):
+            sub.fail(f"notebook {number} names itself as the run that trained its model, but shows no training log "
+                     "(Keras' epoch lines; output edited?)")
+    full = [sub for sub in by_number.values() if sub.profile == "full"]  # a smoke run validates on 400 reviews only
+    trainings = {sub.run_id.lower(): sub.figures["trained_epochs"] for sub in full if sub.figures.get("trained_epochs")}
+    for sub in full:
+        if "test_accuracy" in sub.figures:
+            for run in sub.training_runs:
+                if run in trainings:
+                    _check_band(sub, sub.figures["test_accuracy"], trainings[run], "in the training log of its model")
     viva, tested = by_number.get("06"), by_number.get("05")
-    if viva is not None and "test_accuracy" in viva.figures:
+    if viva is not None and viva.profile == "full" and "test_accuracy" in viva.figures:
         _check_band(viva, viva.figures["test_accuracy"], viva.figures.get("epochs", []), "as notebook 06 printed it")
     if viva is not None and tested is not None and set(viva.training_runs) & set(tested.training_runs):
         differ = [f"{key} {viva.figures[key]:.4f} (notebook 05: {tested.figures[key]:.4f})"
@@ -175,17 +210,13 @@ def check_student_runs(group: list[Submission]) -> None:
         if differ:
             viva.fail(f"notebook 06 quotes figures of the same model that notebook 05 printed otherwise: "
                       f"{'; '.join(differ[:3])} (output edited?)")
-    if viva is not None and trainer is not None and trained in viva.training_runs:
-        mine, theirs = viva.figures.get("epochs", []), trainer.figures.get("epochs", [])
-        if mine and theirs and (len(mine) != len(theirs) or any(_off(a, b) for row, other in zip(mine, theirs)
-                                                              for a, b in zip(row, other))):
-            viva.fail("notebook 06's table of epochs differs from notebook 04's training log of the same run "
-                      "(output edited?)")
-
-
-SAME_RUN_ID, SAME_LOG, SAME_MOMENT, SAME_TRAINING = (
-    "the same run_id", "the same training log, timings included", "the same start time and timings",
-    "the same training run named")
+    if viva is not None:
+        for run in viva.training_runs:
+            mine, theirs = viva.figures.get("epochs", []), trainings.get(run, [])
+            if mine and theirs and (len(mine) != len(theirs) or any(_off(a, b) for row, other in zip(mine, theirs)
+                                                                  for a, b in zip(row, other))):
+                viva.fail("notebook 06's table of epochs differs from the training log of the same run "
+                          "(output edited?)")
 
 
 def find_copied_runs(subs: list[Submission], student_of) -> list[dict]:
@@ -200,16 +231,20 @@ def find_copied_runs(subs: list[Submission], student_of) -> list[dict]:
     marks: dict[str, dict[str, list[Submission]]] = defaultdict(lambda: defaultdict(list))
     trainers: dict[str, list[Submission]] = defaultdict(list)  # a notebook 4's run_id -> the notebooks 4 with it
     for sub in subs:
+        if sub.notebook and _number(sub) == "04" and sub.run_id:
+            trainers[sub.run_id.lower()].append(sub)
+    for sub in subs:
         if not sub.notebook:
             continue
         student = student_of(sub)
-        for kind, value in ((SAME_RUN_ID, sub.run_id.lower()), (SAME_LOG, sub.run_log), (SAME_MOMENT, sub.run_moment)):
-            if value:
-                marks[f"{sub.notebook}|{kind}|{value}"][student].append(sub)
-        for run in sub.training_runs:
-            marks[f"{sub.notebook}|{SAME_TRAINING}|{run}"][student].append(sub)
-        if _number(sub) == "04" and sub.run_id:
-            trainers[sub.run_id.lower()].append(sub)
+        if sub.run_id:
+            marks[f"{sub.notebook}|{SAME_RUN_ID}|{sub.run_id.lower()}"][student].append(sub)
+        for log in sub.run_logs:
+            kind, value = log.split("|", 1)
+            marks[f"{sub.notebook}|{kind}|{value}"][student].append(sub)
+        for run in sub.training_runs:  # a run that is some notebook 4's is checked against that notebook below
+            if run not in trainers:
+                marks[f"{sub.notebook}|{SAME_TRAINING}|{run}"][student].append(sub)
     parent: dict[str, str] = {}
 
     def root(key: str) -> str:
@@ -283,6 +318,32 @@ def find_copied_runs(subs: list[Submission], student_of) -> list[dict]:
                      f"({'; '.join(sorted(how[id(sub)]))}; copy group {sub.copy_group}, {sub.copy_group_size} "
                      "students; the grader does not say who copied)")
     return groups
+
+
+def published_runs() -> tuple[frozenset, frozenset]:
+    """The run_ids and timing digests of every run published with the lab (its test hand-ins, now and in its
+    history): anyone can download them, so a hand-in of one is never a student's own run. The list is
+    ``labutils/course/published_runs.json``; ``LABUTILS_PUBLISHED_RUNS`` names another file, or none when empty (the
+    lab's own tests grade its fixtures as students' runs)."""
+    return _published(os.environ.get(PUBLISHED_VARIABLE, str(PUBLISHED_RUNS)))
+
+
+@cache
+def _published(path: str) -> tuple[frozenset, frozenset]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8")) if path else {}
+    except (OSError, ValueError):
+        return frozenset(), frozenset()
+    return frozenset(data.get("run_ids", [])), frozenset(data.get("timings", []))
+
+
+def check_published(sub: Submission) -> None:
+    """A notebook of one of the lab's own published runs (its test hand-ins), with or without its ids edited."""
+    run_ids, timings = published_runs()
+    found = ({sub.run_id.lower(), *sub.training_runs} & run_ids) or (set(sub.run_logs) & timings)
+    if found:
+        sub.fail("a run published with the lab (one of its own test hand-ins, which anyone can download), not a "
+                 "run of this student's: hand in your own run")
 
 
 def _who(sub: Submission) -> str:

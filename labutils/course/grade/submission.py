@@ -14,7 +14,7 @@ PLACEHOLDER = re.compile(r"^\s*<.*>\s*$")
 STATUSES = ("PASS", "INCOMPLETE", "FLAGGED", "FAIL", "MISSING")  # least to most serious
 NOT_GRADED = "NOT GRADED"  # a file found beside the notebooks that is not one (an export, a zip's other files)
 # Fields the class checks use and the reports leave out (the reports say what they mean instead).
-INTERNAL_FIELDS = ("folder", "training_runs", "run_log", "run_moment", "figures", "copied", "named_as")
+INTERNAL_FIELDS = ("folder", "training_runs", "run_logs", "figures", "copied", "named_as")
 
 
 @dataclass
@@ -47,8 +47,7 @@ class Submission:
     copy_group_size: int | None = None  # and how many students are in it
     folder: str = ""
     training_runs: list[str] = field(default_factory=list)  # the run_ids of the training runs the notebook names
-    run_log: str = ""  # a digest of its timed log lines (Keras' and the epoch timer's), when there are enough
-    run_moment: str = ""  # a digest of its start time with its timed lines
+    run_logs: list[str] = field(default_factory=list)  # digests of its printed timings (Keras', the epoch timer's)
     figures: dict = field(default_factory=dict)  # test and epoch figures it printed, for the cross-checks
     copied: bool = False
     named_as: str = ""  # an unreadable file's notebook id, guessed from its file name (for the reports only)
