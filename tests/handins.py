@@ -201,9 +201,10 @@ def write_answers(notebook_path: Path, answers: dict, conclusion: str | None = N
     nbformat.write(notebook, notebook_path)
 
 
-# A second student of the same class, for the grader's proof that two real, independent runs on one machine are not
-# taken for a copy (tests/fixtures/second-run-hand-in.zip; see tests/fixtures/README.md). Same seed, same machine:
-# his figures may repeat hers; his words are his own.
+# A second and a third student of the same class, for the grader's proof that real, independent runs are not taken
+# for copies (tests/fixtures/second-run-hand-in.zip and third-run-hand-in.zip; see tests/fixtures/README.md). Their
+# two runs, made one after the other on one machine with the lab's seed, print the same figures and other timings;
+# their words are their own, written from what their notebooks printed.
 SECOND_STUDENT = {"<your name>": "Rahul Mehta", "<your roll number>": "CS21-042",
                   "<e.g. VIIth Sem / IVth Year>": "VIIth Sem / IVth Year", "<e.g. 2025-2026 [ODD]>": "2026-2027 [ODD]",
                   "<YYYY-MM-DD>": "2026-12-02"}
@@ -244,7 +245,6 @@ SECOND_STUDENT_CONCLUSION = (
     "would have kept the lowest validation loss with a fifth of the training.")
 
 
-# A third student, run on the same machine on the same day as the second (two real runs side by side).
 THIRD_STUDENT = {"<your name>": "Meera Iyer", "<your roll number>": "CS21-055",
                  "<e.g. VIIth Sem / IVth Year>": "VIIth Sem / IVth Year", "<e.g. 2025-2026 [ODD]>": "2026-2027 [ODD]",
                  "<YYYY-MM-DD>": "2026-12-02"}

@@ -47,8 +47,9 @@ def set_source(cell, text):
 
 
 def grade_folder(*paths, **settings):
+    """The graded notebooks (and missing ones) by file name; files not graded (the runner's results.json) left out."""
     return {sub.path.rsplit("/", 1)[-1] if sub.path else sub.notebook: sub
-            for sub in grade.grade_paths(list(paths), grade.Settings(**settings))}
+            for sub in grade.grade_paths(list(paths), grade.Settings(**settings)) if sub.status != "NOT GRADED"}
 
 
 def reasons(sub):
