@@ -175,7 +175,8 @@ def _not_graded_section(files: list[Submission], owner_of_folder: dict[str, str]
     """The files found and not graded, each with why (and whose folder it lay in, when one student's)."""
     rows = []
     for sub in files:
-        owner = f" <small>({_e(owner_of_folder[sub.folder])})</small>" if sub.folder in owner_of_folder else ""
+        whose = (f"{sub.student_name}, {sub.roll_no}" if sub.roll_no else owner_of_folder.get(sub.folder, ""))
+        owner = f" <small>({_e(whose)})</small>" if whose else ""
         rows.append(f"<tr><td>{_e(sub.path)}{owner}</td><td>{_e('; '.join(sub.reasons))}</td></tr>")
     if not rows:
         return ""
@@ -203,7 +204,8 @@ def write_html(subs: list[Submission], path: Path, settings: Settings, seconds: 
             folders[sub.folder].add(key)
     owners = {folder: next(iter(keys)) for folder, keys in folders.items() if len(keys) == 1}
     not_graded = [sub for sub in subs if sub.status == NOT_GRADED]
-    not_graded_of = Counter(owners[sub.folder] for sub in not_graded if sub.folder in owners)
+    not_graded_of = Counter(key for key in (student_key(sub) if student_key(sub) in students else owners.get(sub.folder)
+                                            for sub in not_graded) if key)  # its student, or its folder's
     statuses = Counter(sub.status for sub in subs)
     failed_checks = Counter(check_name(reason) for sub in subs if sub.status == "FAIL" for reason in sub.reasons)
     accuracies = [sub.test_accuracy for sub in subs if sub.test_accuracy is not None]
