@@ -107,7 +107,7 @@ def test_a_copied_hand_in_is_caught_whatever_identifiers_were_edited(full_run, t
     for roll, other in (("CS21-017", "Ravi Kumar (CS21-040)"), ("CS21-040", "Asha Verma (CS21-017)")):
         sub = graded[(roll, "04")]
         assert sub.status == "FAIL" and f"copied run: notebook 04 is the same run as that of {other}" in reasons(sub)
-        assert "the same Keras epoch times; the same epoch-timer times" in reasons(sub) and sub.copy_group_size == 2
+        assert "the same epoch times (Keras' and the epoch timer's)" in reasons(sub) and sub.copy_group_size == 2
         assert "the grader does not say who copied" in reasons(sub)
     if edit != "every run id and time":  # notebooks 5 and 6 still name her training run, or are hers with ids
         assert all(graded[(roll, number)].copy_group == graded[("CS21-017", "04")].copy_group
@@ -156,7 +156,7 @@ def test_notebooks_reporting_on_a_copied_notebook_4_are_copies_too(full_run, tmp
             lambda m: renamed.setdefault(m.group(0), f"{len(renamed) + 1:032x}"), text)))
     graded = graded_by_student(tmp_path)
     for roll in ("CS21-017", "CS21-040"):
-        assert "the same Keras epoch times" in reasons(graded[(roll, "04")])
+        assert "the same epoch times" in reasons(graded[(roll, "04")])
         for number in ("05", "06"):
             assert "it reports on notebook 04's training run, a copied run" in reasons(graded[(roll, number)])
 
@@ -207,20 +207,24 @@ def test_a_notebook_claiming_to_have_trained_shows_its_training_log(second_run, 
 
 
 def test_invisible_edits_to_the_timings_change_nothing(full_run, tmp_path):
-    """Only the timings' numbers are compared: spacing, a no-break space, or the figures beside them do not matter,
-    and clearing one of the two logs leaves the other."""
+    """Only the timings' numbers are compared: spacing, a no-break or zero-width space, a carriage return, or the
+    figures beside them do not matter; a log cleared or made unreadable fails on its own."""
     copy_folder(full_run, tmp_path / "asha")
     ravi = copy_folder(full_run, tmp_path / "ravi")
+    cleared = copy_folder(full_run, tmp_path / "cleared")
     retype_identity(ravi, "Ravi Kumar", "CS21-040")
+    retype_identity(cleared, "Kiran Rao", "CS21-041")
 
     def disguise(text):
-        text = RUN_ID.sub("12" * 16, text).replace("313/313 - 142s", "313/313\u00a0-  142s")
-        return re.sub(r"epoch \d: +[0-9.]+ s .*\n", "", text)  # the epoch timer's lines cleared
+        return RUN_ID.sub("12" * 16, text).replace("313/313 - 142s", "\r313/313\u00a0-  1\u200b42s").replace(
+            "epoch 2:  107.3 s", "epoch 2:\u00a0 107.3\u200b s")
 
     for path in ravi.glob("*.ipynb"):
         tamper(ravi, path.name, lambda nb: edit_outputs(nb, disguise))
-    found = reasons(graded_by_student(tmp_path)[("CS21-040", "04")])
-    assert "copied run" in found and "the same Keras epoch times" in found
+    tamper(cleared, NB4, lambda nb: edit_outputs(nb, lambda text: re.sub(r"epoch \d: +[0-9.]+ s .*\n", "", text)))
+    graded = graded_by_student(tmp_path / "asha", ravi)
+    assert "copied run" in reasons(graded[("CS21-040", "04")]) and "the same epoch times" in reasons(graded[("CS21-040", "04")])
+    assert "5 of Keras' 5 epoch lines and 0 of the epoch timer's can be read" in reasons(grade_folder(cleared)[NB4])
 
 
 def test_two_honest_runs_whose_notebook_5_started_in_the_same_second(second_run, third_run, tmp_path):
@@ -231,6 +235,14 @@ def test_two_honest_runs_whose_notebook_5_started_in_the_same_second(second_run,
         r'"time": "[^"]+"', f'"time": "{started}"', text).replace("98/98 - 12s - 126ms/step", "98/98 - 13s - 135ms/step")))
     graded = grade.grade_paths([tmp_path])
     assert all(sub.status == "PASS" for sub in graded), {reasons(s) for s in graded}
+
+
+def test_a_training_run_must_be_one_that_trained(second_run, tmp_path):
+    """Pointing notebook 5 at notebook 1's run_id (which trained nothing) does not switch the checks off."""
+    rahul = copy_folder(second_run, tmp_path / "rahul")
+    trained, first = record(load(rahul / NB4))["run_id"], record(load(rahul / "01_lstm_theory_and_gates.ipynb"))["run_id"]
+    tamper(rahul, NB5, lambda nb: edit_outputs(nb, lambda text: text.replace(f"training run {trained}", f"training run {first}")))
+    assert "no notebook handed in trained that model" in reasons(grade_folder(rahul)[NB5])
 
 
 def test_lab_partners_sharing_a_checkout_fail_only_the_borrowed_notebook(second_run, third_run, tmp_path):
@@ -281,7 +293,7 @@ def test_the_labs_own_published_runs_are_not_a_students(full_run, tmp_path, monk
     retype_identity(edited, "Karan Shah", "CS21-051", old_name="Karan Shah", old_roll="CS21-050")
     for path in edited.glob("*.ipynb"):
         tamper(edited, path.name, lambda nb: edit_outputs(nb, lambda text: RUN_ID.sub("ef" * 16, text)))
-    for folder, caught in ((whole, ("01", "04", "05", "06")), (edited, ("04",))):
+    for folder, caught in ((whole, ("01", "04", "05", "06")), (edited, ("04", "05", "06"))):
         graded = grade_folder(folder)
         for number in caught:
             sub = next(sub for name, sub in graded.items() if name.startswith(number))
@@ -378,6 +390,11 @@ def test_predicts_own_accuracy_and_the_matrix_lines_must_be_there_and_agree(hand
     assert "the printed test accuracies disagree with each other" in reasons(grade_folder(hand_in)[NB5])
     tamper(other, NB5, lambda nb: edit_outputs(nb, lambda text: re.sub(r"accuracy from predict:.*\n", "", text)))
     assert "predict's accuracy line is missing" in reasons(grade_folder(other)[NB5])
+
+
+def test_notebook_4s_table_must_have_a_row_per_epoch(hand_in):
+    tamper(hand_in, NB4, lambda nb: edit_outputs(nb, lambda text: re.sub(r"epoch 5: training accuracy .*\n", "", text)))
+    assert "notebook 4's table of epochs shows 4 readable row(s) for Keras' 5 epochs" in reasons(grade_folder(hand_in)[NB4])
 
 
 def test_notebook_6s_epochs_must_be_notebook_4s(hand_in):
@@ -489,6 +506,14 @@ def test_a_roll_number_typed_with_other_spacing_is_the_same_student(full_run, tm
     path.write_text(path.read_text(encoding="utf-8").replace("CS21-017", "cs21 - 017"), encoding="utf-8")
     graded = grade.grade_paths([folder], grade.Settings(required=PRACTICAL))
     assert len(graded) == 6 and all(sub.status == "PASS" for sub in graded), {reasons(s) for s in graded}
+
+
+def test_roll_numbers_that_differ_in_more_than_spacing_stay_two_students(full_run, second_run, tmp_path):
+    retype_identity(copy_folder(full_run, tmp_path / "asha"), "Asha Verma", "CS-21-1-17")
+    retype_identity(copy_folder(second_run, tmp_path / "rahul"), "Rahul Mehta", "ＣＳ-21-11-7",  # full-width letters
+                    old_name="Rahul Mehta", old_roll="CS21-042")
+    graded = grade.grade_paths([tmp_path], grade.Settings(required=PRACTICAL))
+    assert len(graded) == 12 and all(sub.status == "PASS" for sub in graded), {reasons(s) for s in graded}
 
 
 def test_an_unreadable_file_in_a_students_folder_is_shown_as_theirs_not_missing(full_run, tmp_path):

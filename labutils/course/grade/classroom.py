@@ -25,13 +25,18 @@ def _norm(value: str) -> str:
     return unicodedata.normalize("NFC", " ".join(value.split())).casefold()
 
 
+DASHES = re.compile(r"[\u2010-\u2015\u2212_]")
+
+
 def roll_key(value: str) -> str:
-    """A roll number as the registrar means it: letters and digits only ("CS21 - 042" is "cs21042", as is "CS21-042")."""
-    return "".join(ch for ch in _norm(value) if ch.isalnum())
+    """A roll number as typed on any keyboard: compatibility forms (full-width) folded, case and spaces ignored, every
+    dash a hyphen ("CS21 – 042" is "cs21-042"); other separators are kept ("CS-21-1-17" is not "CS-21-11-7")."""
+    folded = unicodedata.normalize("NFKC", value).casefold()
+    return DASHES.sub("-", "".join(folded.split()))
 
 
 def student_key(sub: Submission) -> str:
-    return (roll_key(sub.roll_no) or _norm(sub.roll_no)) if _filled(sub.roll_no) else ""
+    return roll_key(sub.roll_no) if _filled(sub.roll_no) else ""
 
 
 def _flag_odd_ones_out(group: list[Submission], key, reason) -> None:

@@ -25,7 +25,7 @@ from collections import defaultdict
 from functools import cache
 from pathlib import Path
 
-from ...evidence import (CONFUSION_COUNTS, EPOCH_SECONDS, EPOCH_TABLE, KERAS_EPOCH_FIGURES, KERAS_TIMED, PRECISION_RECALL_F1,
+from ...evidence import (CONFUSION_COUNTS, EPOCH_SECONDS, EPOCH_TABLE, KERAS_EPOCH_LINE, KERAS_EPOCH_FIGURES, KERAS_TIMED, PRECISION_RECALL_F1,
                          REPORT_ACCURACY, REPORT_ROW, ROC_AUC, TEST_LOSS, TRAINING_RUN, VIVA_EPOCH, VIVA_METRIC,
                          VIVA_RUN)
 from .read import outputs_text
@@ -39,10 +39,12 @@ ROUNDING = 6e-5  # figures printed to 4 decimals agree within half a unit of the
 VALIDATION_BAND = 0.03
 MIN_TIMED_LINES = 5  # a log of fewer timed lines (notebook 5's one evaluate line) is too little to tell runs apart
 NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-SAME_RUN_ID, SAME_KERAS_TIMES, SAME_TIMER, SAME_TRAINING = (
-    "the same run_id", "the same Keras epoch times", "the same epoch-timer times", "the same training run named")
+SAME_RUN_ID, SAME_TIMINGS, SAME_TRAINING = (
+    "the same run_id", "the same epoch times (Keras' and the epoch timer's)", "the same training run named")
+INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\r]")
 PUBLISHED_RUNS = Path(__file__).resolve().parent.parent / "published_runs.json"
 PUBLISHED_VARIABLE = "LABUTILS_PUBLISHED_RUNS"
+PUBLISHED_REASON = "a run published with the lab"
 NAMED_OTHERS = 3  # a copied run's reason names this many of the others, then counts the rest
 
 
@@ -55,11 +57,17 @@ def read_run(sub: Submission, lesson_cells: list[dict], evidence_cells: dict[str
     student's own cells after the lesson, which could print anything)."""
     printed = "\n".join(outputs_text(cell) for cell in lesson_cells)
     sub.training_runs = sorted(set(TRAINING_RUN.findall(printed)))
-    for kind, pattern in ((SAME_KERAS_TIMES, KERAS_TIMED), (SAME_TIMER, EPOCH_SECONDS)):
-        # the timings only, as numbers: spaces, other characters and the figures beside them change nothing
-        timings = [" ".join(NUMBER.findall(match.group(1))) for match in pattern.finditer(printed)]
-        if len(timings) >= MIN_TIMED_LINES:
-            sub.run_logs.append(f"{kind}|{_digest(timings)}")
+    printed = INVISIBLE.sub("", printed)  # zero-width characters and carriage returns hide nothing
+    keras, timer = ([" ".join(NUMBER.findall(match.group(1))) for match in pattern.finditer(printed)]
+                    for pattern in (KERAS_TIMED, EPOCH_SECONDS))
+    if len(keras) >= MIN_TIMED_LINES and len(timer) >= MIN_TIMED_LINES:
+        # both logs' timings, as numbers only: spacing and the figures beside them change nothing
+        sub.run_logs.append(f"{SAME_TIMINGS}|{_digest(keras + ['/'] + timer)}")
+    if "run-profile" in evidence_cells and sub.profile == "full":
+        epochs = len(KERAS_EPOCH_LINE.findall(printed))
+        if len(keras) != epochs or len(timer) != epochs:
+            sub.fail(f"notebook 4's timings are not all there as printed: {len(keras)} of Keras' {epochs} epoch lines "
+                     f"and {len(timer)} of the epoch timer's can be read (output edited?)")
     keras_epochs = [[float(value) for value in match.groups()] for match in KERAS_EPOCH_FIGURES.finditer(printed)]
     if keras_epochs:  # any notebook that trained: notebook 4, or notebook 5 to 7 training again (Colab)
         sub.figures["trained_epochs"] = [[loss, val_loss, accuracy, val_accuracy]
@@ -101,8 +109,13 @@ def check_epoch_table(sub: Submission, evidence_cells: dict[str, dict], lesson_c
     trained = sub.figures.get("trained_epochs")
     if "run-profile" not in evidence_cells or not trained:
         return
-    printed = "\n".join(outputs_text(cell) for cell in lesson_cells)
-    for match in EPOCH_TABLE.finditer(printed):
+    printed = INVISIBLE.sub("", "\n".join(outputs_text(cell) for cell in lesson_cells))
+    rows = list(EPOCH_TABLE.finditer(printed))
+    if sub.profile == "full" and len(rows) != len(trained):
+        sub.fail(f"notebook 4's table of epochs shows {len(rows)} readable row(s) for Keras' {len(trained)} epochs "
+                 "(output edited?)")
+        return
+    for match in rows:
         epoch, accuracy, val_accuracy = int(match.group(1)), float(match.group(2)), float(match.group(3))
         if not 1 <= epoch <= len(trained) or _off(accuracy, trained[epoch - 1][2]) or _off(val_accuracy, trained[epoch - 1][3]):
             sub.fail(f"notebook 4's table says epoch {epoch} reached training accuracy {match.group(2)} and validation "
@@ -181,15 +194,19 @@ def check_student_runs(group: list[Submission]) -> None:
     by_number = {_number(sub): sub for sub in group if sub.notebook}
     trainer = by_number.get("04")
     trained = trainer.run_id.lower() if trainer and trainer.run_id else ""
-    own_runs = {sub.run_id.lower() for sub in group if sub.run_id}  # a model trained in any of the student's notebooks
+    own_runs = {trained} | {sub.run_id.lower() for sub in group  # a model trained in one of the student's notebooks
+                            if sub.run_id and sub.figures.get("trained_epochs")}
+    published = trainer is not None and any(reason.startswith(PUBLISHED_REASON) for reason in trainer.reasons)
     for number, sub in sorted(by_number.items()):
         if number == "04" or not sub.training_runs:
             continue
         foreign = [run for run in sub.training_runs if run not in own_runs]
         if foreign and trained and not sub.copied:
             sub.fail(f"notebook {number} reports on training run {foreign[0]}, but the notebook 04 handed in is "
-                     f"training run {trained}, and no notebook handed in trained that model: run notebooks 5 and 6 "
-                     "again after the notebook 4 you hand in (figures of another model are not this run's)")
+                     f"training run {trained}, and no notebook handed in trained that model: run notebook "
+                     f"{int(number)} again after the notebook 4 you hand in (figures of another model are not this run's)")
+        if published and trained in sub.training_runs:
+            sub.fail(f"notebook {number} reports on notebook 04's training run, {PUBLISHED_REASON}")
         if sub.run_id.lower() in sub.training_runs and sub.profile == "full" and not sub.figures.get("trained_epochs"):
             sub.fail(f"notebook {number} names itself as the run that trained its model, but shows no training log "
                      "(Keras' epoch lines; output edited?)")
@@ -287,8 +304,8 @@ def find_copied_runs(subs: list[Submission], student_of) -> list[dict]:
                 involved.append(trainer)
             referrers[id(trainer)].append(sub)
     for trainer in {id(t): t for t in involved if referrers.get(id(t))}.values():
-        named = ", ".join(_who(sub) for sub in referrers[id(trainer)][:NAMED_OTHERS])
-        extra = len(referrers[id(trainer)]) - NAMED_OTHERS
+        people = list(dict.fromkeys(_who(sub) for sub in referrers[id(trainer)]))  # each student once
+        named, extra = ", ".join(people[:NAMED_OTHERS]), len(people) - NAMED_OTHERS
         trainer.notes.append(f"its training run is the one that notebooks of {named}"
                              f"{f' and {extra} more' if extra > 0 else ''} report on (copy group below)")
     copied_trainers = {sub.run_id.lower(): student_of(sub) for sub in subs if sub.copied and _number(sub) == "04"}
@@ -342,8 +359,8 @@ def check_published(sub: Submission) -> None:
     run_ids, timings = published_runs()
     found = ({sub.run_id.lower(), *sub.training_runs} & run_ids) or (set(sub.run_logs) & timings)
     if found:
-        sub.fail("a run published with the lab (one of its own test hand-ins, which anyone can download), not a "
-                 "run of this student's: hand in your own run")
+        sub.fail(f"{PUBLISHED_REASON} (one of its own test hand-ins, which anyone can download), not a run of this "
+                 "student's: hand in your own run")
 
 
 def _who(sub: Submission) -> str:
