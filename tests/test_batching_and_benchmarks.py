@@ -88,12 +88,15 @@ def test_the_benchmark_runs_end_to_end_in_smoke_mode(tmp_path):
     assert report["mode"] == "smoke" and report["machine"]["cpu_cores"] >= 1
     assert [r["recipe"] for r in report["recipes"]] == ["practical", "practical-xla", "practical-precomputed-xla",
                                                          "practical-rd0", "fast", "best", "best-pairs",
-                                                         "keras-io-bilstm", "tf-rnn-tutorial", "tfidf-baseline"]
-    assert report["recipes"][-1]["chosen"]["C"] in (0.5, 1.0)  # the baseline's C picked on validation
+                                                         "keras-io-bilstm", "tf-rnn-tutorial", "tfidf-baseline",
+                                                         "nbsvm-baseline"]
+    assert report["recipes"][-2]["chosen"]["C"] in (0.5, 1.0)  # the baselines' C picked on validation
+    assert report["recipes"][-1]["chosen"]["C"] in (0.05, 0.1)
     for result in report["recipes"]:
         assert len(result["epochs"]) >= (1 if result["backend"] == "scikit-learn" else 3)  # a linear fit: one "epoch"
         assert result["median_epoch_seconds"] > 0 and result["peak_memory_mib"] > 0
-        assert {"test_accuracy_at_best_val", "best_test_accuracy", "seconds_to_target"} <= set(result)
+        assert {"best_val_accuracy", "test_accuracy_at_best_val", "seconds_to_target"} <= set(result)
+        assert all("test_accuracy" not in epoch for epoch in result["epochs"])  # the test set is scored once
         assert all(epoch["cpu_seconds"] > 0 for epoch in result["epochs"])
     assert report["recipes"][0]["parameters"] == 1_411_713
     assert "| practical |" in done.stdout and "smoke mode" in done.stdout
