@@ -76,8 +76,6 @@ EPOCH_SECONDS = re.compile(r"^epoch \d{1,6}:\s+([0-9]{1,9}\.[0-9]\s+s\s+\([0-9]{
 # Notebook 4's own table of the epochs: "epoch 1: training accuracy 0.7648   validation accuracy 0.8482".
 EPOCH_TABLE = re.compile(r"^epoch\s+(\d{1,6}):\s+training\s+accuracy\s+([0-9]{1,3}\.[0-9]{1,12})\s+validation\s+"
                          r"accuracy\s+([0-9]{1,3}\.[0-9]{1,12})", re.M)
-# The epoch header Keras prints before each epoch's line: "Epoch 3/5".
-KERAS_EPOCH_LINE = re.compile(r"^Epoch \d{1,6}/\d{1,6}", re.M)
 # The figures of one epoch in Keras' line: "accuracy: 0.7629 - loss: 0.4857 - val_accuracy: 0.8102 - val_loss: 0.4160".
 KERAS_EPOCH_FIGURES = re.compile(r"(?<![\w])accuracy: ([0-9]{1,3}\.[0-9]{1,12}) - loss: ([0-9]{1,3}\.[0-9]{1,12}) - "
                                  r"val_accuracy: ([0-9]{1,3}\.[0-9]{1,12}) - val_loss: ([0-9]{1,3}\.[0-9]{1,12})")

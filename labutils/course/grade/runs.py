@@ -25,7 +25,7 @@ from collections import defaultdict
 from functools import cache
 from pathlib import Path
 
-from ...evidence import (CONFUSION_COUNTS, EPOCH_SECONDS, EPOCH_TABLE, KERAS_EPOCH_LINE, KERAS_EPOCH_FIGURES, KERAS_TIMED, PRECISION_RECALL_F1,
+from ...evidence import (CONFUSION_COUNTS, EPOCH_SECONDS, EPOCH_TABLE, KERAS_EPOCH, KERAS_EPOCH_FIGURES, KERAS_TIMED, PRECISION_RECALL_F1,
                          REPORT_ACCURACY, REPORT_ROW, ROC_AUC, TEST_LOSS, TRAINING_RUN, VIVA_EPOCH, VIVA_METRIC,
                          VIVA_RUN)
 from .read import outputs_text
@@ -64,7 +64,7 @@ def read_run(sub: Submission, lesson_cells: list[dict], evidence_cells: dict[str
         # both logs' timings, as numbers only: spacing and the figures beside them change nothing
         sub.run_logs.append(f"{SAME_TIMINGS}|{_digest(keras + ['/'] + timer)}")
     if "run-profile" in evidence_cells and sub.profile == "full":
-        epochs = len(KERAS_EPOCH_LINE.findall(printed))
+        epochs = len(KERAS_EPOCH.findall(printed))
         if len(keras) != epochs or len(timer) != epochs:
             sub.fail(f"notebook 4's timings are not all there as printed: {len(keras)} of Keras' {epochs} epoch lines "
                      f"and {len(timer)} of the epoch timer's can be read (output edited?)")
@@ -73,12 +73,6 @@ def read_run(sub: Submission, lesson_cells: list[dict], evidence_cells: dict[str
         sub.figures["trained_epochs"] = [[loss, val_loss, accuracy, val_accuracy]
                                          for accuracy, loss, val_accuracy, val_loss in keras_epochs]
     figures = sub.figures
-    if "run-profile" in evidence_cells:  # notebook 4's training log, one line per epoch
-        epochs = [[float(value) for value in match.groups()]
-                  for match in KERAS_EPOCH_FIGURES.finditer(outputs_text(evidence_cells["run-profile"]))]
-        if epochs:
-            figures["epochs"] = [[loss, val_loss, accuracy, val_accuracy]
-                                 for accuracy, loss, val_accuracy, val_loss in epochs]
     if "viva-epochs" in evidence_cells:  # notebook 6 prints the run's epochs
         epochs = [[float(value) for value in match.groups()[1:]]
                   for match in VIVA_EPOCH.finditer(outputs_text(evidence_cells["viva-epochs"]))]
@@ -236,7 +230,7 @@ def check_student_runs(group: list[Submission]) -> None:
                           "(output edited?)")
 
 
-def find_copied_runs(subs: list[Submission], student_of) -> list[dict]:
+def find_copied_runs(subs: list[Submission], student_of) -> None:
     """Hand-ins of one run by different students. The same notebook of two students is one run when they share any
     of: the ``run_id``; the training run they name; notebook 4's training log with its timings (at least
     :data:`MIN_TIMED_LINES` timed lines); the start time with the timings. A notebook 5 to 7 that reports on the
@@ -244,7 +238,7 @@ def find_copied_runs(subs: list[Submission], student_of) -> list[dict]:
     copied one, or the copier's source), and so is every notebook that reports on a copied notebook 4's run.
 
     Students tied by any of these form one numbered group, reported once: each copied notebook fails naming a few
-    of the others and the group's number and size (never who copied). Returns the groups, for the reports."""
+    of the others and the group's number and size (never who copied); the reports list each group once."""
     marks: dict[str, dict[str, list[Submission]]] = defaultdict(lambda: defaultdict(list))
     trainers: dict[str, list[Submission]] = defaultdict(list)  # a notebook 4's run_id -> the notebooks 4 with it
     for sub in subs:
@@ -316,11 +310,7 @@ def find_copied_runs(subs: list[Submission], student_of) -> list[dict]:
     members: dict[str, dict[str, Submission]] = defaultdict(dict)
     for sub in involved:
         members[root(student_of(sub))].setdefault(student_of(sub), sub)
-    groups, group_of = [], {}
-    for number, (top, students) in enumerate(sorted(members.items(), key=lambda item: min(item[1])), 1):
-        group_of[top] = number
-        groups.append({"group": number, "students": len(students),
-                       "members": [_who(sub) for sub in students.values()]})
+    group_of = {top: number for number, (top, _) in enumerate(sorted(members.items(), key=lambda item: min(item[1])), 1)}
     for sub in involved:
         key = student_of(sub)
         students = members[root(key)]
@@ -334,7 +324,6 @@ def find_copied_runs(subs: list[Submission], student_of) -> list[dict]:
             sub.fail(f"copied run: notebook {_number(sub)} is the same run as that of {', '.join(others)}{more} "
                      f"({'; '.join(sorted(how[id(sub)]))}; copy group {sub.copy_group}, {sub.copy_group_size} "
                      "students; the grader does not say who copied)")
-    return groups
 
 
 def published_runs() -> tuple[frozenset, frozenset]:
