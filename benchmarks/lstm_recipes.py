@@ -25,6 +25,10 @@ Recipes (RECIPES below; notebook 9 writes ``fast`` and ``best`` out as plain Ker
 * ``nbsvm-baseline`` not an LSTM either: NBSVM (Wang & Manning 2012), word and word-pair presence scaled by
                      naive-Bayes log-count ratios, logistic regression; C and vocabulary chosen on validation.
 
+``--select`` re-selects the recipes on validation alone (issue 27): for a family (``fast``, ``best``, ``best-pairs``)
+each candidate in SELECTIONS trains with the first seed; the one with the highest validation accuracy is chosen,
+and trained again with every other seed; the test reviews count only for the chosen recipe's runs.
+
 Data: ``keras.datasets.imdb.load_data(num_words=...)`` (10,000 unless a recipe says otherwise). Every recipe trains
 on the practical's 20,000 training reviews (``validation_split=0.2`` holds out the last 5,000) and is validated on
 those 5,000 after each epoch; the test reviews (all 25,000) are scored once, after training, with the weights of the
@@ -37,6 +41,8 @@ are recorded beside them, because a shared or virtual machine's wall clock can b
     python benchmarks/lstm_recipes.py                       # the default recipes, full data (benchmarks/RESULTS.md)
     python benchmarks/lstm_recipes.py --recipes practical,practical-xla --seeds 42,1
     python benchmarks/lstm_recipes.py --recipes best-pairs,tfidf-baseline,nbsvm-baseline --seeds 42,1,2,3
+    python benchmarks/lstm_recipes.py --select fast,best,best-pairs --recipes tfidf-baseline,nbsvm-baseline \\
+        --seeds 42,1,2,3                                     # settings chosen on validation, then four seeds
     python benchmarks/lstm_recipes.py --levers              # each speed lever of the practical, on a slice
     python benchmarks/lstm_recipes.py --profile             # where the practical's epoch goes, and its floor
     python benchmarks/lstm_recipes.py --smoke               # tiny slices, in this process: checks every code path
@@ -113,6 +119,19 @@ RECIPES["nbsvm-baseline"] = dict(kind="linear", features="nb", ngram_range=(1, 2
 # Candidates for a best recipe past the linear baseline (issue 19), tried by hand: see RESULTS.md.
 RECIPES["best-pairs"] = dict(RECIPES["best"], word_pairs=100000, epochs=5)
 RECIPES["best-pairs-dropout"] = dict(RECIPES["best-pairs"], embedding_dropout=0.4, epochs=3)
+# Validation-only selection (issue 27, --select FAMILY): each family's candidates train with the first seed, and
+# the candidate with the best validation accuracy (at its best epoch; ties: the one trained sooner to that epoch) is
+# chosen; its run counts as the first final run, and the other seeds train it again. Every run scores the test
+# reviews once, at the epoch validation picked; the test accuracy of a candidate that was not chosen is dropped
+# unread (it is never printed or saved). The candidates: each recipe as the earlier rounds left it (chosen with test
+# scores in view, see RESULTS.md) and its neighbours along the settings that were tuned that way.
+SELECTIONS = {
+    "fast": {"fast": {}, "fast, constant learning rate": dict(halve_learning_rate=False),
+             "fast, embedding 64 and 64 units": dict(embedding_dim=64, lstm_units=64)},
+    "best": {"best": {}, "best without the convolution": dict(conv_filters=0)},
+    "best-pairs": {"best-pairs": {}, "best-pairs, 30,000 pairs": dict(word_pairs=30000),
+                   "best-pairs, 200,000 pairs": dict(word_pairs=200000)},
+}
 # What `python benchmarks/lstm_recipes.py` runs when no --recipes is given.
 DEFAULT_RECIPES = ("practical", "practical-xla", "practical-precomputed-xla", "practical-rd0", "fast", "best",
                    "best-pairs", "keras-io-bilstm", "tf-rnn-tutorial", "tfidf-baseline", "nbsvm-baseline")
@@ -322,7 +341,8 @@ def accuracy(model, data) -> float:
 
 def run_recipe(name: str, recipe: dict, epochs: int, smoke: bool, evaluate: bool = True,
                train_reviews: int | None = None) -> dict:
-    """Train ``recipe`` epoch by epoch; time ``fit`` only; validate and test after every epoch.
+    """Train ``recipe`` epoch by epoch; time ``fit`` only; validate after every epoch; test once, at the end, with
+    the weights of the epoch of best validation accuracy.
 
     ``train_reviews`` trains on the first so many training reviews only (the levers' slice).
     """
@@ -592,6 +612,52 @@ def with_median_cpu(result: dict) -> dict:
     return result
 
 
+def select(family: str, seeds: list[int], smoke: bool, epochs: int | None = None) -> dict:
+    """SELECTIONS[family]: every candidate with ``seeds[0]``, the choice made on validation, then the final runs."""
+    candidates = []
+    for label, change in SELECTIONS[family].items():
+        recipe = dict(RECIPES[family], **change, seed=seeds[0])
+        result = run_somewhere(f"{label} (seed {seeds[0]})", recipe,
+                               SMOKE["epochs"] if smoke else (epochs or recipe["epochs"]), smoke, True)
+        candidates.append(dict(result, candidate=label))
+
+    def merit(candidate: dict):  # validation only: its best accuracy, then the sooner to reach it
+        at_best = candidate["epochs"][candidate["best_val_epoch"] - 1]["trained_seconds"]
+        return candidate["best_val_accuracy"], -at_best
+
+    chosen = max(candidates, key=merit)
+    for candidate in candidates:
+        if candidate is not chosen:
+            del candidate["test_accuracy_at_best_val"]  # not chosen: its test score is dropped unread
+    finals = [chosen]
+    for seed in seeds[1:]:
+        recipe = dict(chosen["settings"], seed=seed)
+        finals.append(dict(run_somewhere(f"{chosen['candidate']} (seed {seed})", recipe,
+                                         len(chosen["epochs"]), smoke, True), candidate=chosen["candidate"]))
+    tests = [run["test_accuracy_at_best_val"] for run in finals]
+    return {"family": family, "selection_seed": seeds[0], "chosen": chosen["candidate"],
+            "candidates": candidates, "final_runs": finals,
+            "mean_test_accuracy": round(statistics.mean(tests), 4), "test_accuracies": tests}
+
+
+def selection_table(selections: list[dict]) -> str:
+    """Each candidate on validation (the choice in bold), then the chosen one's final runs, one row per seed."""
+    lines = ["| family | candidate (seed) | best validation acc (epoch) | training s to it | CPU s per epoch | "
+             "test acc there (scored once) |", "|---|---|---|---|---|---|"]
+    for selection in selections:
+        for run in selection["candidates"] + selection["final_runs"][1:]:
+            cpu = statistics.median(e["cpu_seconds"] for e in run["epochs"])
+            name = f"{run['candidate']} (seed {run['settings']['seed']})"
+            if run is selection["final_runs"][0]:
+                name = f"**{name}: chosen**"
+            lines.append(f"| {selection['family']} | {name} | {run['best_val_accuracy']} ({run['best_val_epoch']}) | "
+                         f"{run['epochs'][run['best_val_epoch'] - 1]['trained_seconds']} | {cpu:.1f} | "
+                         f"{run.get('test_accuracy_at_best_val', 'not scored (not chosen)')} |")
+        lines.append(f"| {selection['family']} | mean of {len(selection['final_runs'])} seed(s) | | | | "
+                     f"**{selection['mean_test_accuracy']}** |")
+    return "\n".join(lines)
+
+
 def needs_own_process(recipe: dict) -> bool:
     """Environment variables and thread counts only act before TensorFlow starts: such a recipe gets a fresh process."""
     return bool(recipe.get("env") or recipe.get("threads") or recipe.get("inter_op_threads"))
@@ -605,9 +671,12 @@ def lever_available(change: dict) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--recipes", default=",".join(DEFAULT_RECIPES),
+    parser.add_argument("--recipes", default=None,
                         help=f"comma-separated, from: {', '.join(RECIPES)} (default: {', '.join(DEFAULT_RECIPES)})")
     parser.add_argument("--epochs", type=int, help="epochs for every recipe (default: each recipe's own)")
+    parser.add_argument("--select", help=f"comma-separated families, from: {', '.join(SELECTIONS)}: choose each "
+                                          "one's settings on validation (first seed), then train the choice with the "
+                                          "other seeds; with --recipes, those recipes run too, in the same run")
     parser.add_argument("--levers", action="store_true", help="time each speed lever on a slice instead")
     parser.add_argument("--profile", action="store_true", help="where the practical's epoch goes, on a slice")
     parser.add_argument("--lever-reviews", type=int, default=1600, help="training reviews per lever/profile epoch")
@@ -625,10 +694,15 @@ def main(argv: list[str] | None = None) -> int:
                                     job["train_reviews"])))
         return 0
 
-    names = [name.strip() for name in args.recipes.split(",") if name.strip()]
+    recipes = args.recipes if args.recipes is not None else "" if args.select else ",".join(DEFAULT_RECIPES)
+    names = [name.strip() for name in recipes.split(",") if name.strip()]
     unknown = [name for name in names if name not in RECIPES]
     if unknown:
         parser.error(f"unknown recipe(s) {', '.join(unknown)}; choose from {', '.join(RECIPES)}")
+    families = [name.strip() for name in (args.select or "").split(",") if name.strip()]
+    unknown = [name for name in families if name not in SELECTIONS]
+    if unknown:
+        parser.error(f"unknown famil(ies) {', '.join(unknown)} for --select; choose from {', '.join(SELECTIONS)}")
     if args.epochs is not None and args.epochs < 1:
         parser.error("--epochs must be at least 1")
     try:
@@ -666,6 +740,9 @@ def main(argv: list[str] | None = None) -> int:
         for line in skipped:
             print(f"skipped: {line}")
     else:
+        if families:
+            report["selections"] = [select(family, seeds, args.smoke, args.epochs) for family in families]
+            print(selection_table(report["selections"]) + "\n")
         results = []
         for name in names:
             for seed in seeds[:1] if RECIPES[name].get("kind") == "linear" else seeds:  # no seed in a linear fit
@@ -674,7 +751,8 @@ def main(argv: list[str] | None = None) -> int:
                 label = name if len(seeds) == 1 or RECIPES[name].get("kind") else f"{name} (seed {seed})"
                 results.append(run_somewhere(label, recipe, epochs, args.smoke, True))
         report["recipes"] = results
-        print(table(results))
+        if results:
+            print(table(results))
     machine = report["machine"]
     print(f"\n{report['mode']} mode, {machine['date']}: {machine['cpu']}, {machine['cpu_cores']} cores, "
           f"GPU: {', '.join(machine['gpus']) or 'none'}; TensorFlow {machine['tensorflow']}, Keras {machine['keras']}, "

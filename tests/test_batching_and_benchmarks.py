@@ -8,7 +8,7 @@ import sys
 import keras
 import numpy as np
 import pytest
-from helpers import ROOT, notebook_constants, python_source, shared_data_dir
+from helpers import ROOT, notebook_constants, shared_data_dir
 
 from labutils import LengthBatches
 
@@ -102,6 +102,29 @@ def test_the_benchmark_runs_end_to_end_in_smoke_mode(tmp_path):
     assert "| practical |" in done.stdout and "smoke mode" in done.stdout
 
 
+def test_the_benchmark_selects_on_validation_and_scores_only_the_choice_on_test(tmp_path):
+    """--select: candidates with the first seed, the choice by validation accuracy, then the other seeds."""
+    env = dict(os.environ, LABUTILS_DATA_DIR=str(shared_data_dir()))
+    out = tmp_path / "selection.json"
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "lstm_recipes.py"), "--smoke", "--select", "fast",
+                           "--seeds", "42,1", "--json", str(out)], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(out.read_text())
+    assert "recipes" in report and report["recipes"] == []  # --select alone runs no other recipe
+    (selection,) = report["selections"]
+    candidates = selection["candidates"]
+    assert [c["candidate"] for c in candidates] == ["fast", "fast, constant learning rate",
+                                                    "fast, embedding 64 and 64 units"]
+    chosen = next(c for c in candidates if c["candidate"] == selection["chosen"])
+    assert chosen["best_val_accuracy"] == max(c["best_val_accuracy"] for c in candidates)  # ties: the sooner one
+    assert [c["candidate"] for c in candidates if "test_accuracy_at_best_val" in c] == [selection["chosen"]]
+    finals = selection["final_runs"]
+    assert [run["settings"]["seed"] for run in finals] == [42, 1]
+    assert {run["candidate"] for run in finals} == {selection["chosen"]}
+    assert selection["test_accuracies"] == [run["test_accuracy_at_best_val"] for run in finals]
+    assert "mean of 2 seed(s)" in done.stdout and "not scored (not chosen)" in done.stdout
+
+
 def test_the_benchmarks_profile_and_levers_run_in_smoke_mode(tmp_path):
     """--profile splits an epoch into loop, rest and matrix floor; --levers times each lever (jax only if installed)."""
     env = dict(os.environ, LABUTILS_DATA_DIR=str(shared_data_dir()))
@@ -154,6 +177,9 @@ def test_the_benchmark_refuses_an_unknown_recipe():
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "lstm_recipes.py"), "--recipes", "fastest"],
                           capture_output=True, text=True)
     assert done.returncode == 2 and "unknown recipe(s) fastest" in done.stderr
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "lstm_recipes.py"), "--select", "fastest"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "unknown famil(ies) fastest for --select" in done.stderr
 
 
 def test_notebook_9_writes_out_the_benchmarks_fast_and_best_recipes():
