@@ -65,6 +65,9 @@ def test_skeleton(path):
                 if line.startswith("## ")]
     assert headings[:3] == ["## Overview", "## Student", "## Setup"]
     assert "## Exercises" in headings and "## Summary" in headings
+    overview = next(source(cell) for cell in cells if source(cell).startswith("## Overview"))
+    assert "**How long it takes**" in overview and "RESULTS.md#the-labs-whole-wait" in overview, \
+        "the overview says how long the notebook took on the lab's machine, by linking the recorded run"
 
     code = [source(cell) for cell in cells if cell["cell_type"] == "code"]
     assert all(field in code[0] for field in IDENTITY_FIELDS), "the first code cell is the identity cell"
