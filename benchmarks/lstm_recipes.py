@@ -93,6 +93,8 @@ RECIPES = {
 # (benchmarks/precomputed_lstm.py).
 RECIPES["practical-xla"] = dict(PRACTICAL, jit_compile=True)
 RECIPES["practical-precomputed-xla"] = dict(PRACTICAL, layer="precomputed", jit_compile=True)
+# Notebook 8 compiles every model with XLA, its `recurrent_dropout=0` LSTM among them: that row, with and without.
+RECIPES["practical-rd0-xla"] = dict(PRACTICAL, recurrent_dropout=0.0, jit_compile=True)
 # Peers, rebuilt from their published settings (the code is this lab's): keras-io's "Bidirectional LSTM on IMDB"
 # (20,000 words, the last 200 of each review, two stacked bidirectional LSTMs of 64, batch 32, 2 epochs), and the
 # model of TensorFlow's "Text classification with an RNN" tutorial (a 1,000-token vocabulary, whole reviews with
