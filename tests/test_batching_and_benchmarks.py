@@ -122,7 +122,7 @@ def test_the_benchmark_selects_on_validation_and_scores_only_the_choice_on_test(
     assert [run["settings"]["seed"] for run in finals] == [42, 1]
     assert {run["candidate"] for run in finals} == {selection["chosen"]}
     assert selection["test_accuracies"] == [run["test_accuracy_at_best_val"] for run in finals]
-    assert "mean of 2 seed(s)" in done.stdout and "not scored (not chosen)" in done.stdout
+    assert "mean of 2 seed(s)" in done.stdout and "dropped unread (not chosen)" in done.stdout
 
 
 def test_the_benchmarks_profile_and_levers_run_in_smoke_mode(tmp_path):
@@ -180,6 +180,9 @@ def test_the_benchmark_refuses_an_unknown_recipe():
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "lstm_recipes.py"), "--select", "fastest"],
                           capture_output=True, text=True)
     assert done.returncode == 2 and "unknown famil(ies) fastest for --select" in done.stderr
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "lstm_recipes.py"), "--select", "fast", "--levers"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "does not combine with --levers" in done.stderr
 
 
 def test_notebook_9_writes_out_the_benchmarks_fast_and_best_recipes():
