@@ -127,8 +127,7 @@ RECIPES["best-pairs-dropout"] = dict(RECIPES["best-pairs"], embedding_dropout=0.
 # reviews once, at the epoch validation picked; the test accuracy of a candidate that was not chosen is dropped
 # unread (it is never printed or saved). The candidates: each recipe as the earlier rounds left it (chosen with test
 # scores in view, see RESULTS.md) and its neighbours along one or two of the settings that were tuned that way.
-# On 2026-12-04 validation chose: fast with a constant learning rate (by 0.1 point; notebook 9 keeps the halving and
-# says why), best as it is, best-pairs with 200,000 pairs (RESULTS.md, "Chosen on validation, tested once").
+# What validation chose, and why notebook 9 keeps fast's halving: RESULTS.md, "Chosen on validation, tested once".
 SELECTIONS = {
     "fast": {"fast": {}, "fast, constant learning rate": dict(halve_learning_rate=False),
              "fast, embedding 64 and 64 units": dict(embedding_dim=64, lstm_units=64)},
