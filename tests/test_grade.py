@@ -191,6 +191,29 @@ def test_own_code_after_the_lesson_passes_but_not_between_lesson_cells(hand_in):
     assert "code inserted between the lesson's cells" in reasons(grade_folder(hand_in)[NB4])
 
 
+def test_an_own_cell_after_the_lesson_that_fails_is_a_note_not_a_failure(hand_in):
+    """Notebook 6 invites a student's own cells; one that raises stops Run All, and the cells after it stay unrun."""
+    error = {"output_type": "error", "ename": "ZeroDivisionError", "evalue": "division by zero", "traceback": []}
+
+    def append(nb):
+        insert_cell(nb, len(nb["cells"]), "1 / 0", None)["outputs"].append(error)
+        insert_cell(nb, len(nb["cells"]), "print('never ran')", None)
+        renumber(nb)
+        nb["cells"][-1]["execution_count"] = None  # Run All stopped at the error
+
+    tamper(hand_in, NB4, append)
+    graded = grade_folder(hand_in)[NB4]
+    assert graded.status == "PASS", reasons(graded)
+    notes = " ".join(graded.notes)
+    assert "ended in an error (ZeroDivisionError); not graded" in notes and "did not run (Run All stops" in notes
+
+    def inside(nb):  # the same error inside the lesson still fails
+        code_cell(nb, "EPOCHS = 5")["outputs"].append(error)
+
+    tamper(hand_in, NB4, inside)
+    assert "ended in an error: ZeroDivisionError" in reasons(grade_folder(hand_in)[NB4])
+
+
 @pytest.mark.parametrize("change, expected", [
     (lambda nb: code_cell(nb, "EPOCHS = 5").update(execution_count=None), "code cell(s) never ran"),
     (lambda nb: code_cell(nb, "EPOCHS = 5").update(execution_count=code_cell(nb, "EPOCHS = 5")["execution_count"] - 2),

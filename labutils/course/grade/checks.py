@@ -273,6 +273,37 @@ def _note_exercise_errors(exercise_cells: list[tuple[int, dict]], sub: Submissio
     return unfinished
 
 
+def _own_cells_after_the_lesson(entry: dict, lesson_candidates: list[tuple[int, str, dict]],
+                                code_cells: list[tuple[int, dict]], skip: set[int]) -> list[tuple[int, dict]]:
+    """The student's own code cells after the lesson's last cell (not exercises, the conclusion or the identity)."""
+    lesson_prints = {cell["fingerprint"] for cell in entry["lesson_cells"]}
+    last_lesson = max((number for number, fp, _ in lesson_candidates if fp in lesson_prints), default=None)
+    if last_lesson is None:
+        return []
+    return [(number, cell) for number, cell in code_cells if number > last_lesson and number not in skip]
+
+
+def _note_own_cell_errors(own_cells: list[tuple[int, dict]], sub: Submission) -> set[int]:
+    """A student's own cell after the lesson that ended in an error, and the cells that Run All then left unrun, are
+    notes, not failures: the lesson's cells ran before them, and the grader reads nothing these cells print.
+    Returns those cells' numbers (left out of the execution check)."""
+    unfinished, stopped = set(), False
+    for number, cell in own_cells:
+        if not cell_source(cell).strip():
+            continue
+        errors = [output for output in cell.get("outputs") or [] if isinstance(output, dict)
+                  and output.get("output_type") == "error"]
+        if errors:
+            sub.notes.append(f"your own {_where(number, cell)} ended in an error "
+                             f"({str(errors[0].get('ename', 'Error'))[:60]}); not graded, the lesson ran before it")
+            unfinished.add(number)
+            stopped = True
+        elif stopped and cell.get("execution_count") is None:
+            sub.notes.append(f"your own {_where(number, cell)} did not run (Run All stops at an error)")
+            unfinished.add(number)
+    return unfinished
+
+
 def _count_exercises(entry: dict, code_cells: list[tuple[int, dict]], sub: Submission) -> None:
     """How many of the notebook's exercise checks printed "correct." (for the teacher's information only).
 
@@ -346,6 +377,8 @@ def grade_file(source: HandInFile | Path, manifest: dict, settings: Settings) ->
         exercises = exempt_exercise_cells(entry, code_cells, identity_number)
         written = {number for number, cell in code_cells if entry.get("answers") and is_conclusion_cell(cell)}
         unfinished = _note_exercise_errors([(number, cell) for number, cell in code_cells if number in exercises], sub)
+        unfinished |= _note_own_cell_errors(_own_cells_after_the_lesson(
+            entry, lesson_candidates, code_cells, exercises | written | {identity_number}), sub)
         _check_execution([(number, cell) for number, cell in code_cells if number not in unfinished], sub)
         evidence_cells, lesson_cells = _check_lesson_cells(
             entry, [candidate for candidate in lesson_candidates if candidate[0] not in exercises | written], sub)
