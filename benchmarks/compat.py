@@ -33,13 +33,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "compat.jsonl"
-LIBRARIES = ("tensorflow-cpu", "keras", "numpy", "matplotlib", "seaborn", "scikit-learn", "ipykernel")
+LIBRARIES = ("tensorflow-cpu", "keras", "numpy", "matplotlib", "seaborn", "scikit-learn", "scipy", "ipykernel")
 
 STACKS = {
     # googlecolab/backend-info as of 2026-08-19 (Colab itself runs Python 3.13 and the GPU build of TensorFlow).
     "colab": {"python": "3.13", "pins": {"tensorflow-cpu": "2.20.0", "keras": "3.13.2", "numpy": "2.1.3",
                                           "matplotlib": "3.10.0", "seaborn": "0.13.2", "scikit-learn": "1.6.1",
-                                          "ipykernel": "6.17.1"}},
+                                          "scipy": "1.16.3", "ipykernel": "6.17.1"}},
     # The lower bounds of pyproject.toml and requirements*.txt. On 2026-11-25 the bounds first declared (TensorFlow
     # 2.16, Keras 3.0, NumPy 1.26, matplotlib 3.8) failed, and so did every step up that one afternoon allowed: Keras
     # 3.0 fixes a PyDataset's batch width after the first batch; 3.3's load_data returns lists and float() of a
@@ -47,7 +47,7 @@ STACKS = {
     # figures, and with 3.9 the test process crashed. The bounds were raised to Colab's stack, which passed.
     "lowest": {"python": "3.11", "pins": {"tensorflow-cpu": "2.20.0", "keras": "3.13.2", "numpy": "2.1.3",
                                            "matplotlib": "3.10.0", "seaborn": "0.13.2", "scikit-learn": "1.6.1",
-                                           "ipykernel": "6.17.1"}},
+                                           "scipy": "1.16.3", "ipykernel": "6.17.1"}},
     "latest": {"python": "", "pins": {}},
 }
 
