@@ -84,27 +84,34 @@ def _lstm64_parameters(answer):
         raise NotYet("Count per gate block: inputs x units + units x units + units, then multiply by the blocks.")
 
 
-@exercise("01-4", answer_name="tripled_gradient_100_steps",
+@exercise("01-4", answer_name="scaled_gradient_100_steps",
           hint="Copy section 1's two loops into the exercise cell and give their results new names, so that "
-               "hidden_states and rnn_gradient_norms keep section 1's values. The tripled matrix must be used in "
-               "both loops: the states it produces set the slopes (1 - H^2) the second loop multiplies in.",
-          solution="""W_big = 3 * W_rnn
+               "hidden_states and rnn_gradient_norms keep section 1's values. Use WEIGHT_SCALE * W_rnn in both loops: "
+               "the states it produces set the slopes (1 - H^2) that the second loop multiplies in.",
+          solution="""W_scaled = WEIGHT_SCALE * W_rnn
 states, h = [], np.zeros(rnn_units)
 for x_t in inputs:
-    h = np.tanh(x_t @ U_rnn + h @ W_big)
+    h = np.tanh(x_t @ U_rnn + h @ W_scaled)
     states.append(h)
-product = np.eye(rnn_units)
+product, norms = np.eye(rnn_units), []
 for k in range(1, 101):
-    product = (W_big * (1 - states[rnn_steps - k]**2)) @ product
-tripled_gradient_100_steps = np.linalg.norm(product, 2)""",
-          explanation="""The gradient no longer vanishes: it grows over the first steps back and then stays large instead of falling
-towards 1e-43. The recurrent factor is now bigger than one (exploding gradients); what keeps it from growing
-without end is tanh saturating, which makes (1 - H^2) small. Neither regime lets a plain RNN learn long-range
-dependencies reliably: gradients that explode are tamed by clipping, gradients that vanish need a different cell.""")
-def _tripled_gradient(answer, *, W_rnn, U_rnn, inputs):
+    product = (W_scaled * (1 - states[rnn_steps - k]**2)) @ product
+    norms.append(np.linalg.norm(product, 2))
+scaled_gradient_100_steps = norms[-1]
+without_slopes = np.linalg.norm(np.linalg.matrix_power(W_scaled, 100), 2)  # the same product, every slope set to 1
+print(f"WEIGHT_SCALE = {WEIGHT_SCALE}: largest norm {max(norms):.1e} (k = {np.argmax(norms) + 1}), "
+      f"at k = 100 {scaled_gradient_100_steps:.1e}; without the tanh slopes {without_slopes:.1e}")""",
+          explanation="""With WEIGHT_SCALE = 3 the gradient no longer vanishes: it grows over the first steps back and is still larger
+than 1 at k = 100, far above section 1's value. With 5 it explodes: it grows by many powers of ten over the 100
+steps and is largest at the last step measured. The tanh slopes damp the growth (without them the same product is many
+powers of ten larger at either scale), but they do not bound it. Larger weights saturate more units, so the slopes
+get smaller; yet where the weights stretch the gradient by more than the slopes shrink it, the product still grows
+exponentially. Neither regime lets a plain RNN learn long-range dependencies reliably: exploding gradients are
+tamed by clipping, vanishing ones need a different cell, such as the LSTM's.""")
+def _scaled_gradient(answer, *, weight_scale, W_rnn, U_rnn, inputs):
     import numpy as np
 
-    weights = 3 * np.asarray(W_rnn)
+    weights = float(weight_scale) * np.asarray(W_rnn)
     states, hidden = [], np.zeros(weights.shape[0])
     for x_t in np.asarray(inputs):
         hidden = np.tanh(x_t @ U_rnn + hidden @ weights)
@@ -115,7 +122,12 @@ def _tripled_gradient(answer, *, W_rnn, U_rnn, inputs):
     truth = float(np.linalg.norm(product, 2))
     value = as_number(answer)
     if abs(value - truth) > 1e-6 * max(1.0, truth):
-        if value < 1e-10:
-            raise NotYet("That is the original RNN's vanished gradient. Did you use W_rnn * 3 in both loops?")
-        raise NotYet("Not the norm the tripled weights give at k = 100. Use 3 * W_rnn in the forward pass and in "
-                     "the Jacobian product, with the same inputs.")
+        without_slopes = float(np.linalg.norm(np.linalg.matrix_power(weights, 100), 2))
+        if abs(value - without_slopes) <= 1e-6 * max(1.0, without_slopes):
+            raise NotYet("That is the product without the tanh slopes. The gradient multiplies in (1 - H^2) at "
+                         "every step back, from the states the scaled weights produce.")
+        if value < 1e-10 <= truth:
+            raise NotYet("That looks like section 1's vanished gradient. Did you use WEIGHT_SCALE * W_rnn in both "
+                         "loops, the forward pass and the product?")
+        raise NotYet("Not the norm the scaled weights give at k = 100. Use WEIGHT_SCALE * W_rnn in the forward "
+                     "pass and in the product, with the same inputs, and take the norm after 100 steps back.")

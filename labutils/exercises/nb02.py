@@ -82,7 +82,7 @@ oov_share_2000 = np.mean(np.array(x_train_2000[0]) == 2)""",
           explanation="""About one token in ten (21 of the first review's 218) becomes <oov> with num_words=2000, against about one in
 forty (6 tokens) with num_words=10000. Every word whose id is 2,000 or more is replaced by 2, so the review keeps
 its common words (the, and, film, bad) and loses the rarer, often more telling ones. A smaller vocabulary means a
-smaller embedding table and faster training, at the price of more reviews that read like "<oov> acting and a <oov>
+smaller embedding table (fewer parameters), at the price of more reviews that read like "<oov> acting and a <oov>
 plot".""")
 def _oov_share(answer, *, first_review):
     import numpy as np
@@ -154,7 +154,7 @@ share_ending_in_padding = np.mean(x_train_post[:, -1] == 0)""",
 post-padding, a 100-word review is followed by 100 steps of padding: the LSTM reads the words first, then keeps
 updating its state on 100 copies of the padding vector, and whatever it learned about the review must survive all
 those steps through the forget gate. With pre-padding the words come last and the final state is built from them
-directly. (A mask, Embedding(mask_zero=True), would let the LSTM skip padding and remove the difference.)""")
+directly. (A mask, Embedding(mask_zero=True), would let the LSTM skip the padding steps.)""")
 def _ending_in_padding(answer, *, lengths, maxlen):
     import numpy as np
 

@@ -34,12 +34,14 @@ plot_gates_by_word([id_to_word.get(token, "<oov>") for token in my_padded[0, rea
                     "cell state C": my_trace.cell[0, real][:, strongest_units]},
                    unit_labels=strongest_units, title="My review: the gates word by word")""",
           explanation="""A positive change means the words after "but" pushed the verdict towards positive, a negative one towards
-negative; whether it crosses 0.5 is the turn you wrote. With a trained model, a review that turns to praise after
-"but" should end higher than it stood before "but", and the figure shows where it moves: section 6 found that, on
-average, the words after "but" move the verdict more than "but" itself. See whether your review agrees. With the smoke profile's
-barely trained model the change is small and may go either way. The padding matters: the model only ever saw
-reviews with zeros in front, and the NumPy LSTM runs over them too, so the verdict on the unpadded ids is not the
-model's.""")
+negative; whether it crosses 0.5 is the turn you wrote. If the model follows your turn to praise, the verdict ends
+higher than it stood before "but", and the figure shows at which words it moves. This is one review: it shows what
+the model did here, not what it does in general. Section 6 measures something else, over 300 reviews: how far the
+verdict moves in the three words after "but" against the three words after any other word, and in how many reviews
+it moves more. It says where the gates sit on "but", not what makes a review turn, so it neither confirms nor
+refutes your review. With the smoke profile's barely trained model the change is small and may go either way. The
+padding matters: the model only ever saw reviews of MAXLEN ids, short ones with zeros in front, and the NumPy LSTM
+reads those zeros too. So the verdict on the unpadded ids is not the model's.""")
 def _verdict_change_after_but(answer, *, token_ids, read, maxlen, but_id):
     token_ids = [int(token) for token in token_ids]
     value = as_number(answer)
@@ -87,10 +89,10 @@ original_probability = model.predict(x_test_padded[swap_index:swap_index + 1], v
 print(f"original {original_probability:.3f}, halves swapped {swapped_probability:.3f}")
 print(" ".join(id_to_word.get(token, "<oov>") for token in swapped_ids[1:]))""",
           explanation="""Compare the two verdicts. If the swapped review now leans the way of the part that comes last (what was the
-first half), the model weighs the end of a review more than its beginning: what it read last is freshest in the
-hidden state, and older evidence has passed through more forget gates. If the verdict hardly changes, the cell
-state carried both halves to the end and the stronger evidence wins wherever it stands. Trained LSTMs usually show
-some of both; try a few of the reviews from section 4 before concluding.""")
+first half), the model weighed the end of this review more than its beginning. One reading, a hypothesis this
+exercise does not test: what the model read last is freshest in the hidden state, and older evidence has passed
+through more forget gates. If the verdict hardly changes, the order of the two halves did not matter for this
+review. One review can show either, so try several of section 4's reviews before you describe a pattern.""")
 def _swapped_probability(answer, *, review, model, maxlen, but_id):
     import numpy as np
 
@@ -183,13 +185,26 @@ never_seen = [id_to_word.get(token, "<oov>") for token in long_review[1:len(long
 print(f"{len(long_review)} ids, label {'positive' if y_test[long_index] else 'negative'}; P(positive) on the last "
       f"{MAXLEN} ids {model_probability:.3f}, on the first {MAXLEN} {beginning_probability:.3f}, on all of them "
       f"{whole_probability:.3f}")
-print(f"{len(never_seen)} words the model never saw, starting:", " ".join(never_seen[:60]), "...")""",
+print(f"{len(never_seen)} words the model never saw, starting:", " ".join(never_seen[:60]), "...")
+
+# One review is one example: compare the whole review with its last MAXLEN ids on 20 long reviews
+long_indices = [i for i, review in enumerate(x_test) if len(review) > 2 * MAXLEN][:20]
+on_whole = np.array([read_reviews(np.array(x_test[i])[None, :])[1][0, -1] for i in long_indices])
+on_last_part = read_reviews(x_test_padded[long_indices])[1][:, -1]
+same_side = int(((on_whole > 0.5) == (on_last_part > 0.5)).sum())
+print(f"{len(long_indices)} long reviews: whole review and last {MAXLEN} ids on the same side of 0.5 in {same_side}; "
+      f"median gap between the two verdicts {np.median(np.abs(on_whole - on_last_part)):.3f}")""",
           explanation="""Pre-truncation keeps a review's last 200 ids, so the model never saw the first len(review) - 200; for a review of
 more than 400 ids the first 200 are all unseen words. When the verdict on them falls on the other side of 0.5 from
-the model's, the cut words alone pointed the other way, so they could well have changed the answer. The solution
-also lets the NumPy LSTM read every id: with a trained model that verdict usually hardly differs from the one on
-the last 200 ids, because by then the forget gates have let go of almost everything older. So a longer maxlen
-alone would not make this LSTM use the beginning of long reviews; it remembers the end of what it reads.""")
+the model's, the cut words alone pointed the other way, so they could have changed the answer. The solution also
+lets the NumPy LSTM read every id, first of this review, then of 20 long reviews. It prints in how many of those the
+whole review and its last 200 ids fall on the same side of 0.5, and the median gap between the two verdicts. Read
+your own figures: if they agree on almost all and the gap is small, reading the beginning hardly changed this
+model's answers; if not, it did. One hypothesis for a small gap, not tested here: by the end of a long review the
+forget gates have let most of the older evidence go. Two limits: 20 reviews are a small sample, and the model was
+trained on 200 ids, so reading a longer review is something it never did in training. A model trained with a
+longer MAXLEN is another model, which this exercise does not train. With the smoke profile's barely trained model,
+expect little either way.""")
 def _beginning_probability(answer, *, review, model, maxlen):
     import numpy as np
 
