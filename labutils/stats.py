@@ -8,6 +8,7 @@ scikit-learn); ``tests/test_stats.py`` checks these helpers against SciPy's own 
 - :func:`accuracy_interval`: the Wilson score interval of an accuracy.
 - :func:`compare_on_same_reviews`: the difference of two accuracies on the same reviews, its exact 95 % interval,
   McNemar's exact p-value and a verdict: one model "ahead by more than the noise", or "a tie at this sample size".
+- :func:`against_a_coin`: the sign test, for a count of reviews where a difference goes one way.
 - :func:`print_accuracy`, :func:`print_comparison`, :func:`print_comparison_table`: the one-line forms the notebooks
   print.
 """
@@ -126,6 +127,40 @@ def compare_on_same_reviews(y_true, predicted_a, predicted_b, name_a: str = "mod
     scale = disagreements / n
     return Comparison(name_a, name_b, n, only_a, only_b, difference, scale * (2 * share.low - 1),
                       scale * (2 * share.high - 1), float(test.pvalue))
+
+
+@dataclass(frozen=True)
+class Count:
+    """How often something happened out of ``total`` tries, held against a fair coin (half the time)."""
+    count: int
+    total: int
+    low: float  # the 95 % interval of the share
+    high: float
+    p_value: float  # the exact binomial (sign) test against one half
+
+    @property
+    def verdict(self) -> str:
+        if self.low > 0.5:
+            return "more often than a coin would, by more than the noise"
+        if self.high < 0.5:
+            return "less often than a coin would, by more than the noise"
+        return "a coin could do this: a tie at this sample size"
+
+    def __str__(self) -> str:
+        return (f"{self.count} of {self.total} ({self.count / self.total:.0%}, 95 % interval {self.low:.0%} to "
+                f"{self.high:.0%}; sign test p = {self.p_value:.3g}) -> {self.verdict}")
+
+
+def against_a_coin(count: int, total: int, confidence: float = CONFIDENCE) -> Count:
+    """The sign test: is ``count`` out of ``total`` (reviews where a difference goes one way) more than chance?
+
+    Its exact (Clopper-Pearson) interval excludes one half exactly when the two-sided exact p-value is below 0.05,
+    so the verdict and the p-value always agree."""
+    if total <= 0 or not 0 <= count <= total:
+        raise ValueError(f"a count needs 0 <= count <= total and total > 0, got {count} of {total}")
+    test = scipy_stats.binomtest(int(count), int(total), 0.5)
+    share = test.proportion_ci(confidence_level=confidence, method="exact")
+    return Count(int(count), int(total), float(share.low), float(share.high), float(test.pvalue))
 
 
 def print_accuracy(label: str, y_true, y_predicted) -> Accuracy:

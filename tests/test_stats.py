@@ -51,6 +51,19 @@ def test_the_verdict_agrees_with_the_p_value_and_names_the_leader_or_a_tie():
         assert result.low <= result.difference <= result.high
 
 
+def test_the_sign_test_is_scipys_binomial_test_and_its_verdict_agrees_with_p():
+    for count, total in [(70, 300), (157, 295), (230, 300), (150, 300), (0, 12), (9, 10)]:
+        result = stats.against_a_coin(count, total)
+        assert result.p_value == pytest.approx(scipy_stats.binomtest(count, total, 0.5).pvalue)
+        assert result.low <= count / total <= result.high
+        tie = result.verdict.endswith("a tie at this sample size")
+        assert tie == (result.p_value >= 0.05), (count, total, result)
+    assert "less often than a coin" in str(stats.against_a_coin(70, 300))
+    assert "more often than a coin" in str(stats.against_a_coin(230, 300))
+    with pytest.raises(ValueError, match="total > 0"):
+        stats.against_a_coin(1, 0)
+
+
 def test_identical_predictions_are_a_tie_and_bad_input_says_what_is_wrong():
     truth = np.array([0, 1, 1, 0])
     same = stats.compare_on_same_reviews(truth, truth, truth)
