@@ -183,16 +183,17 @@ def print_comparison_table(y_true, predictions: dict, reference: str) -> dict[st
     if reference not in predictions:
         raise ValueError(f"the reference {reference!r} is not among the models: {', '.join(predictions)}")
     width = max(len(name) for name in predictions)
-    print(f"{'model':<{width}}  {'accuracy (95 % interval)':<28}  {'minus ' + reference + ' (95 % interval)':<34}  verdict")
+    difference_header = f"minus {reference} (95 % interval)"
+    print(f"{'model':<{width}}  {'accuracy (95 % interval)':<24}  {difference_header:<30}  verdict")
     comparisons = {}
     for name, predicted in predictions.items():
         accuracy = accuracy_of(y_true, predicted)
-        cells = f"{name:<{width}}  {accuracy.value:.4f} ({accuracy.low:.4f}-{accuracy.high:.4f})    "
+        cells = f"{name:<{width}}  {f'{accuracy.value:.4f} ({accuracy.low:.4f}-{accuracy.high:.4f})':<24}  "
         if name == reference:
-            print(cells + f"{'(the reference)':<34}")
+            print(cells + "(the reference)")
             continue
         comparison = compare_on_same_reviews(y_true, predicted, predictions[reference], name, reference)
         comparisons[name] = comparison
-        print(cells + f"{comparison.difference:+.4f} ({comparison.low:+.4f} to {comparison.high:+.4f})"
-                      f"{'':<8}  {comparison.verdict}")
+        difference = f"{comparison.difference:+.4f} ({comparison.low:+.4f} to {comparison.high:+.4f})"
+        print(cells + f"{difference:<{max(30, len(difference_header))}}  {comparison.verdict}")
     return comparisons
