@@ -13,8 +13,8 @@ from . import NotYet, as_number, exercise
           solution="""best_lstm_multiply_adds_per_step = 2 * lstm_multiply_adds_per_step(BEST_LSTM_UNITS, BEST_CONV_FILTERS)""",
           explanation="2 x 4 x 64 x (128 + 64) = 98,304, three quarters of the practical's 131,072 per step. The "
                       "LSTMs' work shrinks more from the pooling, which halves the steps, and from length batching, "
-                      "which drops most of the padding; the convolution adds work of its own (section 5 says what it "
-                      "cost on the development machine).")
+                      "which drops most of the padding. The convolution adds work of its own; whether the two balance "
+                      "is a measurement (Try it yourself item 3).")
 def _best_step(answer, *, units, inputs):
     value = as_number(answer, "a whole number")
     truth = 2 * 4 * units * (inputs + units)
@@ -61,8 +61,8 @@ def _cut(answer, *, x_test, maxlen):
           solution="""lstm_steps_for_800_words = best_model.layers[2](best_model.layers[1](best_model.layers[0](np.zeros((1, 800))))).shape[1]""",
           explanation="400: the convolution keeps 800 positions and the pooling halves them, so the LSTMs run half as "
                       "many sequential steps as there are words, and their recurrent work halves. The convolution "
-                      "that makes this possible costs work of its own: section 5 says how the two balanced on the "
-                      "development machine's CPU.")
+                      "that makes this possible costs work of its own; whether the saving outweighs it is a "
+                      "measurement (Try it yourself item 3).")
 def _steps(answer, *, words, model=None):
     import numpy as np
 
@@ -80,3 +80,25 @@ def _steps(answer, *, words, model=None):
         if value == words:
             raise NotYet("The convolution keeps the length, but the next layer does not.")
         raise NotYet("Follow the length through Conv1D (padding='same') and then MaxPooling1D(pool_size=2).")
+
+
+@exercise("09-5", answer_name="reviews_that_decide",
+          hint="A review tells two models apart only if one of them is right there and the other wrong. Compare "
+               "each model's predictions with y_test first, then compare the two results.",
+          solution="""reviews_that_decide = int(np.sum((test_labels["best"] == y_test) != (test_labels[reference] == y_test)))""",
+          explanation="The reviews both models get right, or both get wrong, say nothing about which is better; "
+                      "only the ones they split decide. With 0/1 labels these are the reviews where the two "
+                      "predictions differ. McNemar's test asks whether they split more unevenly than a fair coin "
+                      "would; the fewer there are, the wider the interval of the difference.")
+def _decide(answer, *, y_true, predicted_a, predicted_b):
+    import numpy as np
+
+    truth, a, b = (np.asarray(values).ravel() for values in (y_true, predicted_a, predicted_b))
+    right_a, right_b = a == truth, b == truth
+    value = as_number(answer, "a whole number")
+    if value != int((right_a != right_b).sum()):
+        if value == int((right_a & right_b).sum()):
+            raise NotYet("That counts the reviews both models get right: those cannot tell them apart.")
+        if value in (int((right_a & ~right_b).sum()), int((right_b & ~right_a).sum())):
+            raise NotYet("That is one side only: count the reviews where either model alone is right.")
+        raise NotYet("Count the reviews where exactly one of the two models is right.")
