@@ -50,11 +50,11 @@ $i_t$ decides how much of the new information $N_t = \tanh(x_t U_c + H_{t-1} W_c
     7: r"""
 $o_t$ decides how much of the memory becomes visible as the hidden state, $H_t = o_t * \tanh(C_t)$: a unit can hold information in its cell without showing it until it becomes relevant. In this model only the last hidden state $H_{200}$ reaches the classifier, so the output gate at the last step decides what the Dense layer sees.""",
     8: r"""
-Along the cell state's **direct path** the step-to-step derivative is $\partial C_t / \partial C_{t-1} = f_t$: no weight matrix and no squashing derivative are multiplied in. (The full derivative has further terms, through the gates and $H_{t-1}$, which do carry weight matrices; the direct path is the one that can keep a gradient alive.) When the forget gate stays near 1, the gradient passes through many steps almost unchanged (the "constant error carousel"). It does not abolish vanishing entirely (a forget gate of 0.5 still halves the signal each step), but it makes the memory span something the network learns.""",
+Along the cell state's **direct path** the step-to-step derivative is $\partial C_t / \partial C_{t-1} = f_t$: no weight matrix and no squashing derivative are multiplied in. (The full derivative has further terms, through the gates and $H_{t-1}$, which do carry weight matrices; the direct path is the one that can keep a gradient alive.) When the forget gate stays near 1, the gradient passes through many steps almost unchanged (the "constant error carousel"). It does not abolish vanishing entirely (a forget gate of 0.5 still halves the signal each step): it makes the memory span something the network learns. A trained model may keep its forget gates near 1 in only a few units; there the gradient crosses many words, elsewhere it fades within a few.""",
     9: r"""
-A GRU merges the forget and input gates into one **update gate**, adds a **reset gate**, and has no separate cell state: the hidden state is the memory. Three weight blocks instead of four make it a quarter smaller, with a quarter less arithmetic per step, and on sentiment tasks like this one it usually performs about as well. An LSTM's separate cell state can help on tasks that need very long or very precise memory.""",
+A GRU merges the forget and input gates into one **update gate**, adds a **reset gate**, and has no separate cell state: the hidden state is the memory. Three weight blocks instead of four make it a quarter smaller, with a quarter less arithmetic per step. Chung et al. (2014) found the two about equally good on their sequence tasks; which is better on IMDb is a question for a measurement on the same reviews, such as notebook 8's. An LSTM's separate cell state may help where a task needs very long or very precise memory.""",
     10: r"""
-Watch the validation curve and stop when it stops improving (early stopping, keeping the best epoch's weights); use dropout on the inputs and on the recurrent state (the practical uses 0.2 of each); keep the model no larger than the data supports (fewer units, smaller embeddings); add weight regularisation; or get more data.""",
+First see it: the validation loss going up while the training loss keeps falling is the sign of overfitting. Then stop in time: keep the weights of the best epoch, the one with the highest validation accuracy (`EarlyStopping(monitor="val_accuracy", restore_best_weights=True)`; without `monitor=` it watches the validation loss). Use dropout on the inputs and on the recurrent state (the practical uses 0.2 of each); keep the model no larger than the data supports (fewer units, smaller embeddings); add weight regularisation; or get more data.""",
     11: r"""
 A bidirectional LSTM runs one LSTM forwards and a second one backwards over the review and combines their final states, so both the start and the end of the review are "recent" for one of the two. In principle that can help here, if the forward LSTM's last state is dominated by the end of the review (question 8 counts how many of your model's units carry memory across the last 50 words). At the same size per direction, the cost is twice the recurrent parameters and twice the computation, and it needs the whole sequence in advance (fine for classifying a finished review, not for real-time prediction).
 
@@ -74,9 +74,7 @@ MIN_WORDS = 3  # an answer of fewer words than this is not an answer yet
 
 def answer_cell_source(number: int) -> str:
     """The markdown cell a student writes question ``number``'s answer in, as the lab ships it."""
-    return (f"{ANSWER_HEADING.format(number=number)} (double-click this cell, replace the line below with your answer "
-            "in your own words, quoting your figures from the evidence above; then run the cell to show it)\n\n"
-            f"{ANSWER_PLACEHOLDER}")
+    return f"{ANSWER_HEADING.format(number=number)} (double-click to edit)\n\n{ANSWER_PLACEHOLDER}"
 
 
 def written_answer(source: str) -> str:
@@ -227,12 +225,12 @@ def _is_difference(text: str, start: int, end: int) -> bool:
 
 
 def conclusion_findings(text: str, history: dict, results: dict) -> dict:
-    """What a conclusion quotes, held against the run: the test accuracy it quotes, whether it names the epoch
-    after which the validation loss was lowest and says what the learning curves showed, and figures that are none
-    of the run's. A figure of this run counts as quoted wherever it stands. In a sentence that names another run (the
-    practical's, notebooks 7-9's recorded runs, a classmate's), the other figures are that run's and are not held
-    against this one; a test accuracy is another run's only when that run is named at the phrase ("the practical's
-    test accuracy of 0.8499"). Differences ("improved by 0.18", "7.2 % lower") are not figures of a run."""
+    """What a conclusion quotes, held against the run: the test accuracy it quotes, the epochs it names (the best
+    epoch, of the highest validation accuracy, or the epoch with the lowest validation loss), whether it says what the
+    learning curves showed, and figures that are none of the run's. A figure of this run counts as quoted wherever it
+    stands. In a sentence that names another run (the practical's, notebooks 7-9's recorded runs, a classmate's), the
+    other figures are that run's and are not held against this one; a test accuracy is another run's only when that
+    run is named at the phrase ("the practical's test accuracy of 0.8499"). Differences ("improved by 0.18", "7.2 % lower") are not figures of a run."""
     figures = run_figures(history, results)
     every = [value for values in figures.values() for value in values]
     test_accuracy = (figures.get("test accuracy") or [math.nan])[0]
@@ -269,8 +267,8 @@ def check_conclusion(conclusion: str, history: dict, results: dict) -> None:
     text = written_conclusion(conclusion)
     if not is_written(text):
         print("Conclusion: not written yet. Write it in MY_CONCLUSION above, in your own words: what you built and "
-              "trained, your run's test accuracy, after which epoch the validation loss was lowest, and what the learning "
-              "curves showed. Plain text only (no f-string, no {...}): the grader reads the text as written. "
+              "trained, your run's test accuracy, your best epoch (the highest validation accuracy), and what the "
+              "learning curves showed. Plain text only (no f-string, no {...}): the grader reads the text as written. "
               "Then run the whole notebook again (Restart & Run All) before you hand it in.")
         return
     found = conclusion_findings(text, history, results)
@@ -290,14 +288,16 @@ def check_conclusion(conclusion: str, history: dict, results: dict) -> None:
     if found["epochs_mentioned"]:
         matching = [epoch for epoch in found["epochs_mentioned"] if epoch in picked]
         lines.append(f"  - epochs: you mention epoch {', '.join(map(str, found['epochs_mentioned']))}; in your run the "
-                     f"validation loss was lowest after epoch {lowest_loss_epoch} and the validation accuracy highest "
-                     f"after epoch {best_accuracy_epoch}" + ("." if matching else ": check which you mean."))
+                     f"best epoch (highest validation accuracy) was epoch {best_accuracy_epoch}, and the epoch with the "
+                     f"lowest validation loss was epoch {lowest_loss_epoch}"
+                     + ("." if matching else ": check which you mean."))
     else:
-        lines.append("  - the epoch after which the validation loss was lowest: not mentioned (question 10's evidence "
-                     "says which it was).")
+        lines.append("  - best epoch (highest validation accuracy): not mentioned (question 10's evidence says which it "
+                     "was).")
     lines.append("  - learning curves: " + ("you say what they showed; check it against question 10's evidence."
                                            if found["curves_mentioned"] else
-                                           "not mentioned (what did the validation loss do, epoch by epoch?)."))
+                                           "not mentioned (did the validation loss go up while the training loss kept "
+                                           "falling?)."))
     if found["unmatched"]:
         lines.append(f"  - {', '.join(found['unmatched'])}: none of your run's figures. If it is another run's (the "
                      "practical's, a notebook's recorded run), name that run in the same sentence; otherwise quote your "
@@ -355,19 +355,25 @@ _FIGURES = {
                    f"than {ns['MAXLEN']} tokens and lose their beginning to `pad_sequences`."),
     3: lambda ns: (f"SimpleRNN(128) has {ns['simple_rnn_parameters']:,} parameters, LSTM(128) "
                    f"{ns['lstm_parameters']:,}."),
-    4: lambda ns: (f"the NumPy LSTM gave P(positive) {ns['numpy_probability']:.6f} for test review "
-                   f"{ns['review_index']}, Keras {ns['keras_probability']:.6f}."),
-    5: lambda ns: (f"on test review {ns['review_index']} the forget gate averaged {float(ns['forget_values'].mean()):.3f}, "
+    4: lambda ns: (f"at the last word of test review {ns['review_index']}, unit {ns['top_unit']} had forget gate "
+                   f"{float(ns['forget_gate']):.2f}, input gate {float(ns['input_gate']):.2f} and output gate "
+                   f"{float(ns['output_gate']):.2f}; the NumPy LSTM gave P(positive) {ns['numpy_probability']:.6f}, "
+                   f"Keras {ns['keras_probability']:.6f}."),
+    5: lambda ns: (f"on test review {ns['review_index']} the forget gate averaged "
+                   f"{float(ns['forget_values'].mean()):.3f} with spread (std) {float(ns['forget_values'].std()):.3f}, against "
+                   f"{float(ns['untrained_forget'].std()):.3f} untrained; "
                    f"{_share(ns['forget_values'], lambda v: v > 0.9):.1%} of its values above 0.9 and "
                    f"{_share(ns['forget_values'], lambda v: v < 0.1):.1%} below 0.1."),
     6: lambda ns: (f"the input gate, averaged over the units, ranged from {float(ns['input_openness'].min()):.2f} to "
                    f"{float(ns['input_openness'].max()):.2f} over the review's words."),
     7: lambda ns: f"the output gate at the last step averaged {float(ns['last_output_gate'].mean()):.3f}.",
     8: lambda ns: (f"{_share(ns['cell_path_gradient'], lambda v: v >= 0.01):.1%} of the units kept at least 1 % of the "
-                   "direct-path gradient over the last 50 words."),
+                   f"direct-path gradient over the last 50 words (the untrained LSTM: "
+                   f"{float(ns['untrained_keeping_share']):.1%})."),
     9: lambda ns: f"GRU(128) has {ns['gru_parameters']:,} parameters, LSTM(128) {ns['lstm_parameters']:,}.",
-    10: lambda ns: (f"the validation loss was lowest after epoch {ns['lowest_loss_epoch']} of "
-                    f"{len(ns['history']['loss'])}."),
+    10: lambda ns: (f"the best epoch (highest validation accuracy) was epoch {ns['best_epoch']} of "
+                    f"{len(ns['history']['loss'])}; the validation loss was lowest after epoch "
+                    f"{ns['lowest_loss_epoch']}."),
     11: lambda ns: f"Bidirectional(LSTM(128)) has {ns['bidirectional_parameters']:,} parameters.",
     12: lambda ns: f"test accuracy {ns['results']['test_accuracy']:.4f}, test loss {ns['results']['test_loss']:.4f}.",
 }

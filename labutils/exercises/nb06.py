@@ -16,8 +16,9 @@ def _forget_mean(model, review_ids) -> float:
 
 
 @exercise("06-1", answer_name="positive_review_forget_mean",
-          hint="Question 4's cell shows the steps for review 0: take the review's row of x_test_padded, look up its "
-               "word vectors in the embedding table, run lstm_forward with the trained weights. Do the same for the "
+          hint="The cell 'Inside the trained LSTM' shows the steps for review 0: take the review's row of "
+               "x_test_padded, look up its word vectors in the embedding table, run lstm_forward with the trained "
+               "weights. Do the same for the "
                "positive review's row, then leave the padding (id 0) out of the average, as question 5's cell does.",
           solution="""positive_index = int(np.flatnonzero(y_test == 1)[0])
 positive_ids = x_test_padded[positive_index]
