@@ -26,7 +26,7 @@ __version__ = "0.1.0"
 # Names whose modules import NumPy, matplotlib or Keras: loaded only when used.
 _LAZY = {"plot_gates_by_word": "plots", "plot_learning_curves": "plots", "plot_length_histogram": "plots",
          "lstm_forward": "scratch", "lstm_step": "scratch", "sigmoid": "scratch",
-         "EpochTimer": "training", "trained_model_or_train": "training", "build_practical_model": "training",
+         "EpochTimer": "training", "ValidationPredictions": "training", "trained_model_or_train": "training", "build_practical_model": "training",
          "LengthBatches": "batching",
          "check_exercise": "exercises", "show_hint": "exercises", "show_solution": "exercises"}
 
@@ -45,6 +45,7 @@ __all__ = [
     "LengthBatches",
     "ResultsError",
     "ReviewTextError",
+    "ValidationPredictions",
     "apply_run_profile",
     "build_practical_model",
     "check_conclusion",

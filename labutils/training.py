@@ -1,7 +1,9 @@
-"""Training plumbing: an epoch timer, and notebook 4's run for notebooks opened alone."""
+"""Training plumbing: an epoch timer, the validation reviews' predictions after each epoch, and notebook 4's run for
+notebooks opened alone."""
 
 from __future__ import annotations
 
+import math
 import time
 
 import keras
@@ -9,6 +11,7 @@ import keras
 from .artifacts import load_trained_model, save_trained_model
 from .practical import PRACTICAL
 from .profiles import apply_run_profile
+from .stats import predicted_labels
 
 
 class EpochTimer(keras.callbacks.Callback):
@@ -24,6 +27,32 @@ class EpochTimer(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch_seconds.append(time.perf_counter() - self._start)
+
+
+class ValidationPredictions(keras.callbacks.Callback):
+    """Keras callback that stores the model's 0/1 predictions on the validation reviews after every epoch.
+
+    ``fit(validation_split=...)`` holds out the **last** part of the arrays it is given (Keras keeps the first
+    ``floor(n * (1 - split))`` for training); pass the same arrays and split here. After epoch ``k``,
+    ``epoch_predictions[k - 1]`` holds one prediction per review of ``y_validation``, so two epochs can be compared
+    on the same reviews (:func:`labutils.stats.print_comparison`). Put it after an :class:`EpochTimer` in the
+    callbacks list, so the timer does not count this extra pass over the validation reviews.
+    """
+
+    def __init__(self, x, y, validation_split: float, batch_size: int = 1024):
+        super().__init__()
+        if len(x) != len(y):
+            raise ValueError(f"x has {len(x)} rows but y has {len(y)}")
+        if not 0 < validation_split < 1:
+            raise ValueError(f"validation_split must lie between 0 and 1, got {validation_split}")
+        start = int(math.floor(len(x) * (1.0 - validation_split)))  # as Keras' train_validation_split
+        self.x_validation, self.y_validation = x[start:], y[start:]
+        self.batch_size = batch_size
+        self.epoch_predictions: list = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        probabilities = self.model.predict(self.x_validation, batch_size=self.batch_size, verbose=0)
+        self.epoch_predictions.append(predicted_labels(probabilities))
 
 
 def build_practical_model() -> keras.Model:

@@ -177,6 +177,26 @@ def test_epoch_timer_records_every_epoch():
     assert len(timer.epoch_seconds) == 3 and all(s > 0 for s in timer.epoch_seconds)
 
 
+def test_validation_predictions_score_the_reviews_validation_split_holds_out():
+    from labutils import ValidationPredictions
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(203, 4)), rng.integers(0, 2, size=203)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+    timer, predictions = EpochTimer(), ValidationPredictions(x, y, validation_split=0.2)
+    history = model.fit(x, y, epochs=3, batch_size=16, validation_split=0.2, callbacks=[timer, predictions], verbose=0)
+    assert len(predictions.y_validation) == 203 - 162 and (predictions.y_validation == y[162:]).all()  # floor(203 * 0.8)
+    assert len(predictions.epoch_predictions) == len(timer.epoch_seconds) == 3
+    for predicted, val_accuracy in zip(predictions.epoch_predictions, history.history["val_accuracy"]):
+        assert predicted.shape == (41,) and set(np.unique(predicted)) <= {0, 1}
+        assert abs(np.mean(predicted == predictions.y_validation) - val_accuracy) < 1e-6  # Keras' own figure
+    assert (predictions.epoch_predictions[-1] == (model.predict(x[162:], verbose=0).ravel() > 0.5)).all()
+    with pytest.raises(ValueError):
+        ValidationPredictions(x, y[:-1], validation_split=0.2)
+
+
 def test_build_practical_model_is_the_practicals():
     model = build_practical_model()
     assert model.count_params() == 1_411_713
