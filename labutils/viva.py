@@ -224,20 +224,42 @@ def _is_difference(text: str, start: int, end: int) -> bool:
     return bool(_DIFFERENCE_BEFORE.search(text[max(0, start - 25):start]) or _DIFFERENCE_AFTER.match(text[end:end + 30]))
 
 
+# An interval as the notebooks print it ("95 % interval 0.8473 to 0.8561", "95% CI: 0.847-0.856"): its level and its
+# bounds are not figures of the run, so quoting them is not held against the student.
+_INTERVAL_LEVEL = re.compile(r"^\s*(?:%|per\s?cent)?\s*(?:confidence\s+)?(?:interval|ci)\b", re.I)
+_INTERVAL_BOUNDS = re.compile(r"\b(?:interval|ci)\b\s*(?:of|from|is|was|:|=)?\s*\(?\s*"
+                              r"(\d{1,3}(?:\.\d{1,20})?)\s*%?\s*(?:to|-|–|,|and)\s*(\d{1,3}(?:\.\d{1,20})?(?:\s?%)?)", re.I)
+
+
+def _interval_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text quotes an interval's bounds."""
+    return [(match.start(1), match.end(2)) for match in _INTERVAL_BOUNDS.finditer(text)]
+
+
+def _is_interval(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """The figure at ``start:end`` is an interval's level (95 % interval) or one of its bounds."""
+    number_end = start + len(re.match(r"\d[\d.]*", text[start:end]).group(0))
+    return bool(_INTERVAL_LEVEL.match(text[number_end:number_end + 30])) or any(
+        low <= start and end <= high for low, high in spans)
+
+
 def conclusion_findings(text: str, history: dict, results: dict) -> dict:
     """What a conclusion quotes, held against the run: the test accuracy it quotes, the epochs it names (the best
     epoch, of the highest validation accuracy, or the epoch with the lowest validation loss), whether it says what the
     learning curves showed, and figures that are none of the run's. A figure of this run counts as quoted wherever it
     stands. In a sentence that names another run (the practical's, notebooks 7-9's recorded runs, a classmate's), the
     other figures are that run's and are not held against this one; a test accuracy is another run's only when that
-    run is named at the phrase ("the practical's test accuracy of 0.8499"). Differences ("improved by 0.18", "7.2 % lower") are not figures of a run."""
+    run is named at the phrase ("the practical's test accuracy of 0.8499"). Differences ("improved by 0.18", "7.2 % lower") and intervals ("95 % interval 0.8473 to 0.8561") are not figures of a
+    run."""
     figures = run_figures(history, results)
     every = [value for values in figures.values() for value in values]
     test_accuracy = (figures.get("test accuracy") or [math.nan])[0]
     findings = {"test_accuracy": test_accuracy, "quoted_test_accuracy": [], "wrong_test_accuracy": [],
                 "unmatched": [], "epochs_mentioned": [], "curves_mentioned": bool(_CURVES_WORDS.search(text))}
+    intervals = _interval_spans(text)
     figures_quoted = [figure for figure in quoted_figures(text)
-                      if not _is_difference(text, figure[3], figure[3] + len(figure[0]))]
+                      if not _is_difference(text, figure[3], figure[3] + len(figure[0]))
+                      and not _is_interval(text, figure[3], figure[3] + len(figure[0]), intervals)]
     # the figure right after "test accuracy" (no other metric or comparison in between) is the quoted test accuracy
     quoted_as_test: dict[int, int] = {}
     for phrase in _TEST_ACCURACY_PHRASE.finditer(text):

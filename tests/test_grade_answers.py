@@ -209,6 +209,10 @@ def test_a_written_answer_is_the_cell_without_the_labs_lines():
     ("In notebook 8 the GRU reached a test accuracy of 0.87 in the recorded run.", [], [], []),
     ("The accuracy gap grew to 0.081, and 14.8 % of the test reviews were errors; chance is 50 %.", [], [], []),
     ("The precision was 86 % and recall 84 %.", [], [], []),
+    # the intervals notebooks 4 and 5 print are quoted as intervals, not as figures of the run
+    ("My test accuracy was 0.8517 (95 % interval 0.8473 to 0.8561).", [], [], ["0.8517"]),
+    ("My test accuracy was 85.17% (95% CI: 84.73%-85.61%).", [], [], ["85.17%"]),
+    ("Test accuracy 0.923 (95 % interval 0.91 to 0.93).", ["0.923"], [], []),
 ])
 def test_figures_in_a_conclusion_are_held_against_the_run(text, wrong, unmatched, quoted):
     found = conclusion_findings(text, HISTORY, RESULTS)
