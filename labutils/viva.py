@@ -135,6 +135,33 @@ _TEST_ACCURACY_PHRASE = re.compile(r"test(?:ing)?(?:[- ]set)? accuracy|accuracy 
 _DIFFERENCE_BEFORE = re.compile(r"\b(?:by|than)\s+(?:about\s+|only\s+|roughly\s+|around\s+|almost\s+)?$", re.I)
 _DIFFERENCE_AFTER = re.compile(r"^\s*(?:percentage\s+)?(?:points?|lower|higher|above|below|more|less|worse|better)\b", re.I)
 _EPOCH_MENTION = re.compile(r"\bepoch\s+(\d{1,3})\b", re.I)
+# What a conclusion says of an epoch: that it is the best epoch ("best"), that the validation accuracy peaked there
+# ("accuracy"), or that the validation loss was lowest there ("loss"). Between the claim and "epoch N" a figure or a
+# few words may stand, but no new clause ("and", "but", "while", ...).
+_VALIDATION = r"(?:validation|val)[ _-](?:set\s+)?"
+_GAP = (r"(?:(?!\b(?:and|but|while|whereas|although|though|then|until|since|so|before)\b)(?:[^.;!?\n]|\.(?=\d)))"
+        r"{0,40}?")
+_EPOCH_NUMBER = r"\bepoch\s+(\d{1,3})\b"
+_ASIDE = r"\s*(?:\([^)]{0,80}\)\s*)?"
+_EPOCH_CLAIMS = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in (
+    ("best", r"\bbest\s+epoch\b" + _ASIDE + r"(?:(?:was|is|being|came)\s+|[=:,\u2013-]\s*)?(?:at\s+|in\s+)?"
+             r"(?:the\s+)?(?:epoch\s+)?(\d{1,3})\b"),
+    ("best", _EPOCH_NUMBER + r"\s+(?:was|is)\s+(?:my|the|our)\s+best\b"),
+    ("accuracy", _VALIDATION + r"accuracy\s+(?:\w+\s+){0,2}?(?:peaked|peaks|was\s+(?:at\s+its\s+)?(?:highest|best|"
+                 r"maximum|max|peak)|reached\s+its\s+(?:peak|highest|maximum|best)|topped\s+out|maxed\s+out|was\s+"
+                 r"maximal)" + _GAP + _EPOCH_NUMBER),
+    ("accuracy", r"(?:highest|best|peak|maximum|max|top)\s+" + _VALIDATION + r"accuracy" + _GAP + _EPOCH_NUMBER),
+    ("accuracy", _EPOCH_NUMBER + _ASIDE + r"(?:had|gave|reached|achieved|showed|has|with)\s+(?:the\s+|my\s+|its\s+)?"
+                 r"(?:highest|best|peak|maximum|top)\s+" + _VALIDATION + r"accuracy"),
+    ("accuracy", _EPOCH_NUMBER + r",?\s+(?:where|when)\s+(?:the\s+|my\s+)?" + _VALIDATION + r"accuracy\s+(?:peaked|was\s+"
+                 r"(?:at\s+its\s+)?(?:highest|best|maximum))"),
+    ("loss", _VALIDATION + r"loss\s+(?:\w+\s+){0,2}?(?:was\s+(?:at\s+its\s+)?(?:lowest|smallest|minimum|min|best)|"
+             r"reached\s+its\s+(?:lowest|minimum|min|best)|bottomed\s+out|was\s+minimal|hit\s+its\s+(?:lowest|"
+             r"minimum))" + _GAP + _EPOCH_NUMBER),
+    ("loss", r"(?:lowest|smallest|minimum|min|best)\s+" + _VALIDATION + r"loss" + _GAP + _EPOCH_NUMBER),
+    ("loss", _EPOCH_NUMBER + _ASIDE + r"(?:had|gave|reached|achieved|showed|has|with)\s+(?:the\s+|my\s+|its\s+)?"
+             r"(?:lowest|smallest|minimum|best)\s+" + _VALIDATION + r"loss"),
+))
 _METRIC_WORD = re.compile(r"accura|precision|recall|\bf1\b|\bf-score|\bauc\b|loss|\bgap\b|\berror|chance", re.I)
 _CURVES_WORDS = re.compile(r"overfit|over-fit|validation loss|learning curve|val_loss", re.I)
 # A sentence that names another run: its figures are that run's, not checked against the student's.
@@ -278,7 +305,42 @@ def conclusion_findings(text: str, history: dict, results: dict) -> dict:
                 text[slice(*_sentence_span(text, position))]):
             findings["unmatched"].append(written)
     findings["epochs_mentioned"] = sorted({int(number) for number in _EPOCH_MENTION.findall(text)})
+    findings.update(_epoch_claims(text, history))
     return findings
+
+
+def _epochs_at(values: list, pick) -> set[int]:
+    """The epochs (from 1) where ``values`` reaches ``pick`` (max or min): all of them, if several tie."""
+    numbers = [float(value) for value in values if isinstance(value, (int, float))]
+    return {index + 1 for index, value in enumerate(numbers) if value == pick(numbers)} if numbers else set()
+
+
+def _epoch_claims(text: str, history: dict) -> dict:
+    """What the conclusion says of its epochs, held against the run. A claim that epoch N is the best epoch, or that
+    the validation accuracy peaked there, must name the epoch of the highest validation accuracy; a "best epoch" that
+    is the epoch of the lowest validation loss is accepted only in a sentence that speaks of the loss. A claim that
+    the validation loss was lowest at epoch N must name that epoch."""
+    best_epochs = _epochs_at(history.get("val_accuracy") or [], max)
+    lowest_loss_epochs = _epochs_at(history.get("val_loss") or [], min)
+    claims, wrong = [], []
+    for kind, pattern in _EPOCH_CLAIMS:
+        for match in pattern.finditer(text):
+            epoch = int(match.group(1))
+            if (kind, epoch) in claims:
+                continue
+            claims.append((kind, epoch))
+            if kind == "loss":
+                right = not lowest_loss_epochs or epoch in lowest_loss_epochs
+            elif kind == "accuracy":
+                right = not best_epochs or epoch in best_epochs
+            else:
+                speaks_of_loss = re.search(r"\bloss\b|val_loss", text[slice(*_sentence_span(text, match.start()))], re.I)
+                right = not best_epochs or epoch in best_epochs or bool(speaks_of_loss and epoch in lowest_loss_epochs)
+            if not right:
+                wrong.append((kind, epoch))
+    return {"epoch_claims": claims, "wrong_epoch_claims": wrong,
+            "best_epoch": min(best_epochs) if best_epochs else None,
+            "lowest_loss_epoch": min(lowest_loss_epochs) if lowest_loss_epochs else None}
 
 
 def check_conclusion(conclusion: str, history: dict, results: dict) -> None:
@@ -307,13 +369,34 @@ def check_conclusion(conclusion: str, history: dict, results: dict) -> None:
     else:
         lines.append("  - test accuracy: not quoted. Your run's figure is printed in question 12's evidence.")
     picked = {epoch for epoch in (best_accuracy_epoch, lowest_loss_epoch) if epoch}
-    if found["epochs_mentioned"]:
+    said = {"best": "you call epoch {epoch} the best epoch",
+            "accuracy": "you say the validation accuracy was highest at epoch {epoch}",
+            "loss": "you say the validation loss was lowest at epoch {epoch}"}
+
+    def shown(claims):  # "best epoch 3, where validation accuracy peaked" is one claim, said once
+        return [(kind, epoch) for kind, epoch in claims if not (kind == "accuracy" and ("best", epoch) in claims)]
+
+    for kind, epoch in shown(found["wrong_epoch_claims"]):
+        truth = (f"the validation loss was lowest at epoch {lowest_loss_epoch}" if kind == "loss" else
+                 f"the best epoch, the one with the highest validation accuracy, was epoch {best_accuracy_epoch}")
+        lines.append(f"  - {said[kind].format(epoch=epoch)}, but in your run {truth}. Correct it (question 10's "
+                     "evidence prints both epochs).")
+    right_claims = shown([claim for claim in found["epoch_claims"] if claim not in found["wrong_epoch_claims"]])
+    for epoch in [epoch for kind, epoch in right_claims if kind == "best" and epoch != best_accuracy_epoch]:
+        lines.append(f"  - you call epoch {epoch} the best epoch where you speak of the validation loss, which was "
+                     f"lowest there. In this lab the best epoch is the one with the highest validation accuracy "
+                     f"(epoch {best_accuracy_epoch}): call epoch {epoch} \"the epoch with the lowest validation loss\".")
+    right_claims = [(kind, epoch) for kind, epoch in right_claims if kind != "best" or epoch == best_accuracy_epoch]
+    if right_claims:
+        lines.append("  - " + "; ".join(said[kind].format(epoch=epoch) for kind, epoch in right_claims) + ": matches "
+                     "your run.")
+    if found["epochs_mentioned"] and not found["epoch_claims"]:  # named, but not called best or lowest
         matching = [epoch for epoch in found["epochs_mentioned"] if epoch in picked]
         lines.append(f"  - epochs: you mention epoch {', '.join(map(str, found['epochs_mentioned']))}; in your run the "
                      f"best epoch (highest validation accuracy) was epoch {best_accuracy_epoch}, and the epoch with the "
                      f"lowest validation loss was epoch {lowest_loss_epoch}"
                      + ("." if matching else ": check which you mean."))
-    else:
+    elif not found["epochs_mentioned"]:
         lines.append("  - best epoch (highest validation accuracy): not mentioned (question 10's evidence says which it "
                      "was).")
     lines.append("  - learning curves: " + ("you say what they showed; check it against question 10's evidence."
@@ -382,8 +465,9 @@ _FIGURES = {
                    f"{float(ns['output_gate']):.2f}; the NumPy LSTM gave P(positive) {ns['numpy_probability']:.6f}, "
                    f"Keras {ns['keras_probability']:.6f}."),
     5: lambda ns: (f"on test review {ns['review_index']} the forget gate averaged "
-                   f"{float(ns['forget_values'].mean()):.3f} with spread (std) {float(ns['forget_values'].std()):.3f}, against "
-                   f"{float(ns['untrained_forget'].std()):.3f} untrained; "
+                   f"{float(ns['forget_values'].mean()):.3f}; its 128 unit averages spread (std) "
+                   f"{float(ns['forget_values'].mean(axis=0).std()):.3f}, against "
+                   f"{float(ns['untrained_forget'].mean(axis=0).std()):.3f} untrained; "
                    f"{_share(ns['forget_values'], lambda v: v > 0.9):.1%} of its values above 0.9 and "
                    f"{_share(ns['forget_values'], lambda v: v < 0.1):.1%} below 0.1."),
     6: lambda ns: (f"the input gate, averaged over the units, ranged from {float(ns['input_openness'].min()):.2f} to "

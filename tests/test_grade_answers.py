@@ -16,8 +16,8 @@ from test_grade import full_run, grade_folder, hand_in, load, reasons, save  # n
 from labutils.course import grade
 from labutils.course.grade.answers import conclusion_text
 from labutils.course.manifest import answer_id
-from labutils.viva import (ANSWER_IDS, MODEL_ANSWERS, QUESTIONS, conclusion_findings, model_answer_shingles,
-                           normalised_words, written_answer)
+from labutils.viva import (ANSWER_IDS, MODEL_ANSWERS, QUESTIONS, check_conclusion, conclusion_findings,
+                           model_answer_shingles, normalised_words, written_answer)
 
 NB6 = "06_viva_voce.ipynb"
 HISTORY = {"loss": [0.45, 0.31, 0.26, 0.22, 0.18], "val_loss": [0.36, 0.33, 0.35, 0.37, 0.40],
@@ -121,6 +121,16 @@ def test_a_conclusion_quoting_another_runs_accuracy_is_flagged(hand_in):
     assert sub.answer_flags["conclusion"][0].startswith("quotes test accuracy 0.8612, but this run's is 0.")
 
 
+def test_a_conclusion_naming_the_wrong_best_epoch_is_flagged(hand_in):
+    """The fixture run's validation accuracy was highest after epoch 5 and its validation loss lowest after epoch 3."""
+    rewrite(hand_in, {"conclusion": "My LSTM reached a test accuracy of 0.8517. My best epoch was epoch 3, where the "
+                                    "validation accuracy peaked; the learning curves showed overfitting after it."})
+    sub = grade_folder(hand_in)[NB6]
+    assert sub.status == "FLAGGED", reasons(sub)
+    assert "says epoch 3 is the best epoch, but in this run the validation accuracy was highest after epoch 5" in \
+        sub.answer_flags["conclusion"]
+
+
 def test_the_conclusion_cell_is_read_never_run_and_holds_only_the_text(hand_in):
     notebook = load(hand_in / NB6)
     answer_cell(notebook, "conclusion")["source"] = 'MY_CONCLUSION = """My conclusion is here and fine."""\nEPOCHS = 1'
@@ -217,6 +227,38 @@ def test_a_written_answer_is_the_cell_without_the_labs_lines():
 def test_figures_in_a_conclusion_are_held_against_the_run(text, wrong, unmatched, quoted):
     found = conclusion_findings(text, HISTORY, RESULTS)
     assert (found["wrong_test_accuracy"], found["unmatched"], found["quoted_test_accuracy"]) == (wrong, unmatched, quoted)
+
+
+# the fixture run's shape: the highest validation accuracy at epoch 5, the lowest validation loss at epoch 3
+HISTORY_APART = {"loss": [0.45, 0.31, 0.26, 0.22, 0.18], "val_loss": [0.36, 0.33, 0.31, 0.37, 0.40],
+                 "accuracy": [0.78, 0.87, 0.90, 0.92, 0.93], "val_accuracy": [0.84, 0.850, 0.852, 0.853, 0.855]}
+
+
+@pytest.mark.parametrize("text, wrong", [
+    ("My best epoch was epoch 3, where validation accuracy peaked.", [("best", 3), ("accuracy", 3)]),
+    ("My best epoch was epoch 5, where validation accuracy peaked.", []),
+    ("The best epoch (highest validation accuracy) was epoch 5.", []),
+    ("Best epoch: 3.", [("best", 3)]),
+    ("Epoch 3 was the best.", [("best", 3)]),
+    ("Validation accuracy peaked at 0.853 in epoch 4.", [("accuracy", 4)]),
+    ("The validation accuracy was highest at epoch 3, after which the validation loss rose.", [("accuracy", 3)]),
+    ("Epoch 5 had the highest validation accuracy.", []),
+    # the epoch of the lowest validation loss is accepted as "best" only where the sentence speaks of the loss
+    ("My best epoch was epoch 3, where the validation loss was lowest.", []),
+    ("The lowest validation loss was at epoch 4.", [("loss", 4)]),
+    ("The validation loss was lowest after epoch 3 and then went up, although the validation accuracy was highest "
+     "after epoch 5 (0.855).", []),
+    # an epoch named without calling it best or lowest is no claim
+    ("I trained for 5 epochs; after epoch 3 the validation loss rose while the training loss kept falling.", []),
+    ("The highest validation accuracy was 0.855, and after epoch 3 the loss rose.", []),
+])
+def test_the_epoch_a_conclusion_calls_best_is_held_against_the_run(text, wrong, capsys):
+    found = conclusion_findings(text, HISTORY_APART, RESULTS)
+    assert found["wrong_epoch_claims"] == wrong
+    assert (found["best_epoch"], found["lowest_loss_epoch"]) == (5, 3)
+    check_conclusion(text, history=HISTORY_APART, results=RESULTS)
+    printed = capsys.readouterr().out
+    assert ("Correct it" in printed) == bool(wrong), printed
 
 
 def test_numbers_aside_a_model_answer_is_still_the_model_answer():

@@ -68,6 +68,11 @@ def test_skeleton(path):
     overview = next(source(cell) for cell in cells if source(cell).startswith("## Overview"))
     assert "**How long it takes**" in overview and "RESULTS.md#the-labs-whole-wait" in overview, \
         "the overview says how long the notebook took on the lab's machine, by linking the recorded run"
+    if number in "01 02 03 04 05 06":  # the practical's notebooks are handed in: run them once, in order, first
+        student = next(source(cell) for cell in cells if source(cell).startswith("## Student"))
+        assert ("Before you hand in, run the whole notebook once from the top: JupyterLab *Kernel > Restart Kernel and "
+                "Run All Cells*, Colab *Runtime > Restart session and run all*. The grader checks that every cell ran "
+                "once, in order.") in student, "the Student section says to run the whole notebook once before handing in"
 
     code = [source(cell) for cell in cells if cell["cell_type"] == "code"]
     assert all(field in code[0] for field in IDENTITY_FIELDS), "the first code cell is the identity cell"

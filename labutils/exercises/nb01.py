@@ -8,7 +8,7 @@ KERAS_GATE_ORDER = "ifco"
 
 
 def _reordered(weights, order: str):
-    """Keras' stacked weights with the four gate blocks rearranged as if they had been stored in ``order``."""
+    """Keras' stacked weights with the four blocks rearranged as if they had been stored in ``order``."""
     import numpy as np
 
     return [np.concatenate([np.split(w, 4, axis=-1)[KERAS_GATE_ORDER.index(gate)] for gate in order], axis=-1)
@@ -69,19 +69,20 @@ def _closed_forget_gate(answer, *, weights, sequences):
 
 
 @exercise("01-3", answer_name="lstm64_parameters",
-          hint="One LSTM layer has 4 gate blocks, each with an input matrix (inputs x units), a recurrent matrix "
-               "(units x units) and a bias (units).",
+          hint="One LSTM layer has 4 blocks (3 gates and the candidate), each with an input matrix (inputs x units), "
+               "a recurrent matrix (units x units) and a bias (units).",
           solution="""lstm64_parameters = 4 * (300 * 64 + 64 * 64 + 64)
 layer = keras.layers.LSTM(64)
 layer.build((None, None, 300))
 assert layer.count_params() == lstm64_parameters""",
-          explanation="4 gate blocks x 64 units x (300 inputs + 64 recurrent inputs + 1 bias): 93,440 parameters.")
+          explanation="4 blocks (3 gates and the candidate) x 64 units x (300 inputs + 64 recurrent inputs + 1 bias): "
+                      "93,440 parameters.")
 def _lstm64_parameters(answer):
     value = as_number(answer, "a whole number")
     if value != 4 * (300 * 64 + 64 * 64 + 64):
         if value == 300 * 64 + 64 * 64 + 64:
-            raise NotYet("That is one gate block. How many blocks does an LSTM stack?")
-        raise NotYet("Count per gate block: inputs x units + units x units + units, then multiply by the blocks.")
+            raise NotYet("That is one block. How many blocks does an LSTM stack?")
+        raise NotYet("Count per block: inputs x units + units x units + units, then multiply by the blocks.")
 
 
 @exercise("01-4", answer_name="scaled_gradient_100_steps",

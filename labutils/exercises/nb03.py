@@ -19,8 +19,9 @@ def _pair(answer, what: str):
 
 
 @exercise("03-1", answer_name="gru_parameters",
-          hint="A GRU has 3 gate blocks (update, reset, candidate), each with an input matrix (inputs x units), a "
-               "recurrent matrix (units x units) and, in Keras' default, two bias vectors of length units.",
+          hint="A GRU has 3 blocks (the update and reset gates and the candidate), each with an input matrix "
+               "(inputs x units), a recurrent matrix (units x units) and, in Keras' default, two bias vectors of length "
+               "units.",
           solution="""gru_parameters = 3 * (EMBEDDING_DIM * LSTM_UNITS + LSTM_UNITS * LSTM_UNITS + 2 * LSTM_UNITS)
 gru_model = keras.Sequential([
     keras.Input(shape=(MAXLEN,)),
@@ -51,8 +52,8 @@ def _gru_parameters(answer, *, model):
     if value == truth + model.count_params() - model.layers[1].count_params():
         raise NotYet("That is the whole model. The question asks for the GRU layer alone.")
     if value == truth / 3:
-        raise NotYet("That is one gate block. How many blocks does a GRU have?")
-    raise NotYet("Count per gate block: inputs x units + units x units + 2 x units, then multiply by the blocks.")
+        raise NotYet("That is one block. How many blocks does a GRU have?")
+    raise NotYet("Count per block: inputs x units + units x units + 2 x units, then multiply by the blocks.")
 
 
 @exercise("03-2", answer_name="dim64_counts",

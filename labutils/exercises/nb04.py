@@ -114,7 +114,7 @@ def _lstm_rate(answer, *, model, epoch_seconds, n_examples, validation_split):
     if int(n_examples) != 25_000 and near(20_000 / training_reviews):
         raise NotYet("This run's profile trained on len(x_train_fit) reviews, not on all 25,000: start from those.")
     if near(1 / 4):
-        raise NotYet("An LSTM step computes four gate blocks, each with its own matrices: count all four.")
+        raise NotYet("An LSTM step computes four blocks (three gates and the candidate), each with its own matrices: count all four.")
     if near(1 / steps):
         raise NotYet("Every review is read step by step, MAXLEN steps: multiply by them.")
     if near(1e-9) or near(1e-12):

@@ -133,8 +133,8 @@ sarcastic_probability = model.predict(sarcastic_padded, verbose=0)[0, 0]
 print(f"P(positive) = {sarcastic_probability:.3f}: {'positive' if sarcastic_probability >= 0.5 else 'negative'}")
 print(decode_review(encode_review(sarcastic_review)[1:]))""",
           explanation="""Sarcasm says the opposite of its words, and the model has only the words: "great", "masterpiece", "loved" pushed
-reviews towards positive in training, so a sarcastic review built from them often scores positive. When the model
-does get one right, look at why: usually a plainly negative word is there too ("boring", "waste"), or a word that
+reviews towards positive in training, so a sarcastic review built from them may score positive: check yours. If the
+model gets one right, look at why: a plainly negative word may be there too ("boring", "waste"), or a word that
 happened to be common in the negative training reviews. Understanding the tone would take knowing what the writer
 expected, which no word in the review states.""")
 def _sarcastic_probability(answer, *, review, model, encode, maxlen):
@@ -175,10 +175,11 @@ cost_called = validation_scores >= cost_threshold
 print(f"threshold {cost_threshold:.3f}: cost {min(costs)} against {costs[np.searchsorted(candidates, 0.5)]} at 0.5; "
       f"precision {precision_score(y_validation, cost_called, zero_division=1.0):.3f}, "
       f"recall {recall_score(y_validation, cost_called):.3f}")""",
-          explanation="""With a false positive three times as costly, the best threshold sits well above 0.5: the site recommends only films
-whose reviews the model is sure of, accepting that it misses good ones (recall drops, precision rises). If the
+          explanation="""With a false positive three times as costly, expect the best threshold above 0.5 (check yours against the printed
+line): the site then recommends only films whose reviews the model is sure of, accepting that it misses good ones
+(recall drops, precision rises). If the
 scores were calibrated probabilities, calling a review positive would pay off when 3 * (1 - p) < p, that is
-p > 0.75; a trained network's scores are usually not calibrated, which is why the threshold is read off data. And
+p > 0.75; a trained network's scores need not be calibrated, which is why the threshold is read off data. And
 it is read off the validation split: tuning it on the test set would make the test figures optimistic. Which
 mistake is worse is a business choice, not a fact about the model: a recommendation site that shows bad films loses
 its users' trust, while a site warning about bad films would weigh the other way.""")

@@ -134,6 +134,13 @@ def read_answers(notebook: dict, entry: dict, evidence_cells: dict[str, dict], s
         for written in found["unmatched"]:
             sub.flag("conclusion", f"quotes {written}, which is none of this run's figures (nor said to be another "
                                    "run's)")
+        said = {"best": "is the best epoch", "accuracy": "is where the validation accuracy peaked",
+                "loss": "is where the validation loss was lowest"}
+        for kind, epoch in dict.fromkeys(found.get("wrong_epoch_claims", [])):
+            truth = (f"lowest after epoch {found['lowest_loss_epoch']}" if kind == "loss" else
+                     f"highest after epoch {found['best_epoch']}")
+            sub.flag("conclusion", f"says epoch {epoch} {said.get(kind, 'is the best epoch')}, but in this run the "
+                                   f"validation {'loss' if kind == 'loss' else 'accuracy'} was {truth}")
         if not found["quoted_test_accuracy"] and not found["wrong_test_accuracy"]:
             sub.notes.append("the conclusion does not quote the run's test accuracy")
 
