@@ -23,6 +23,8 @@ FULL_RUN_ARCHIVE = FIXTURES / "full-run-hand-in.zip"
 # that independent runs are not taken for copies (tests/test_grade_class.py).
 SECOND_RUN_ARCHIVE = FIXTURES / "second-run-hand-in.zip"  # Rahul Mehta, CS21-042
 THIRD_RUN_ARCHIVE = FIXTURES / "third-run-hand-in.zip"  # Meera Iyer, CS21-055
+# The same example student's full run of lesson version 10 (2026-12-07): the notebooks that print intervals and verdicts.
+LESSON_10_ARCHIVE = FIXTURES / "lesson-10-hand-in.zip"  # Asha Verma, CS21-017
 
 EXAMPLE_STUDENT = {"<your name>": "Asha Verma", "<your roll number>": "CS21-017",
                    "<e.g. VIIth Sem / IVth Year>": "VIIth Sem / IVth Year", "<e.g. 2025-2026 [ODD]>": "2026-2027 [ODD]",
@@ -182,6 +184,30 @@ STUDENT_CONCLUSION = (
     "as the practical's 0.850. The validation loss was lowest after epoch 3 and then went up while the training loss "
     "kept falling, so the model began to overfit after epoch 3, although the validation accuracy was highest after "
     "epoch 5 (0.855). Early stopping on the validation loss would have kept the weights of epoch 3.")
+
+
+# Her answers to the lesson-10 run: the same words, with the figures that run printed (notebook 6's evidence).
+LESSON_10_ANSWERS = {
+    **STUDENT_ANSWERS,
+    "Q6": "The input gate controls how much of the new candidate values get added to the cell state. For my review the "
+          "input gate averaged over the units went from 0.38 to 0.61; the most open words had 'terrible' and 'flat' but "
+          "also a name, so it does not clearly pick out the sentiment words.",
+    "Q8": "The cell state is updated by addition and multiplied only by the forget gate, so the gradient along it is "
+          "the product of forget gate values. If they are close to 1 it survives many steps. In my model no unit kept "
+          "1 % over the last 50 words, so the path is there but training did not use it on this review.",
+    "Q10": "Use dropout and recurrent dropout, stop training early when the validation accuracy stops going up, use a "
+           "smaller model or regularisation, or get more data. In my run the validation loss jumped after epoch 4 but "
+           "was lowest after epoch 5, so five epochs showed no clear overfitting.",
+}
+LESSON_10_CONCLUSION = (
+    "I built the practical's network: an embedding of the 10,000 most frequent words, an LSTM with 128 units "
+    "and dropout, and one sigmoid output, 1,411,713 parameters in all. It trained for 5 epochs on 20,000 reviews, with "
+    "5,000 held out for validation. On the 25,000 test reviews it reached a test accuracy of 0.8386 (95 % interval "
+    "0.8340 to 0.8431), a little below the practical's 0.850. My best epoch was epoch 5, where the validation accuracy "
+    "was highest (0.8418), and the validation loss was also lowest after epoch 5. The learning curves were not smooth: "
+    "after epoch 4 the validation loss jumped up and the validation accuracy fell, then both recovered, while the "
+    "training loss kept falling. More epochs could start to overfit, so early stopping on the validation accuracy "
+    "would be a safe choice.")
 
 
 def write_answers(notebook_path: Path, answers: dict, conclusion: str | None = None, replace: bool = False) -> None:
