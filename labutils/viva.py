@@ -143,25 +143,27 @@ _GAP = (r"(?:(?!\b(?:and|but|while|whereas|although|though|then|until|since|so|b
         r"{0,40}?")
 _EPOCH_NUMBER = r"\bepoch\s+(\d{1,3})\b"
 _ASIDE = r"\s*(?:\([^)]{0,80}\)\s*)?"
-_EPOCH_CLAIMS = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in (
+def _extreme_claims(kind: str, metric: str, extreme: str, verbs: str) -> list[tuple[str, str]]:
+    """The three ways a conclusion says the validation ``metric`` was at its ``extreme`` at epoch N: "validation
+    accuracy peaked after epoch 5", "the highest validation accuracy came at epoch 5", "epoch 5 had the highest
+    validation accuracy"."""
+    return [(kind, _VALIDATION + metric + r"\s+(?:\w+\s+){0,2}?(?:" + verbs + r"|was\s+(?:at\s+its\s+)?(?:" + extreme +
+                   r")|reached\s+its\s+(?:" + extreme + r"))" + _GAP + _EPOCH_NUMBER),
+            (kind, r"(?:" + extreme + r")\s+" + _VALIDATION + metric + _GAP + _EPOCH_NUMBER),
+            (kind, _EPOCH_NUMBER + _ASIDE + r"(?:had|gave|reached|achieved|showed|has|with)\s+(?:the\s+|my\s+|its\s+)?"
+                   r"(?:" + extreme + r")\s+" + _VALIDATION + metric)]
+
+
+_EPOCH_CLAIMS = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in [
     ("best", r"\bbest\s+epoch\b" + _ASIDE + r"(?:(?:was|is|being|came)\s+|[=:,\u2013-]\s*)?(?:at\s+|in\s+)?"
              r"(?:the\s+)?(?:epoch\s+)?(\d{1,3})\b"),
     ("best", _EPOCH_NUMBER + r"\s+(?:was|is)\s+(?:my|the|our)\s+best\b"),
-    ("accuracy", _VALIDATION + r"accuracy\s+(?:\w+\s+){0,2}?(?:peaked|peaks|was\s+(?:at\s+its\s+)?(?:highest|best|"
-                 r"maximum|max|peak)|reached\s+its\s+(?:peak|highest|maximum|best)|topped\s+out|maxed\s+out|was\s+"
-                 r"maximal)" + _GAP + _EPOCH_NUMBER),
-    ("accuracy", r"(?:highest|best|peak|maximum|max|top)\s+" + _VALIDATION + r"accuracy" + _GAP + _EPOCH_NUMBER),
-    ("accuracy", _EPOCH_NUMBER + _ASIDE + r"(?:had|gave|reached|achieved|showed|has|with)\s+(?:the\s+|my\s+|its\s+)?"
-                 r"(?:highest|best|peak|maximum|top)\s+" + _VALIDATION + r"accuracy"),
+    *_extreme_claims("accuracy", "accuracy", "highest|best|maximum|max|peak|top|maximal",
+                     "peaked|peaks|topped\\s+out|maxed\\s+out"),
     ("accuracy", _EPOCH_NUMBER + r",?\s+(?:where|when)\s+(?:the\s+|my\s+)?" + _VALIDATION + r"accuracy\s+(?:peaked|was\s+"
                  r"(?:at\s+its\s+)?(?:highest|best|maximum))"),
-    ("loss", _VALIDATION + r"loss\s+(?:\w+\s+){0,2}?(?:was\s+(?:at\s+its\s+)?(?:lowest|smallest|minimum|min|best)|"
-             r"reached\s+its\s+(?:lowest|minimum|min|best)|bottomed\s+out|was\s+minimal|hit\s+its\s+(?:lowest|"
-             r"minimum))" + _GAP + _EPOCH_NUMBER),
-    ("loss", r"(?:lowest|smallest|minimum|min|best)\s+" + _VALIDATION + r"loss" + _GAP + _EPOCH_NUMBER),
-    ("loss", _EPOCH_NUMBER + _ASIDE + r"(?:had|gave|reached|achieved|showed|has|with)\s+(?:the\s+|my\s+|its\s+)?"
-             r"(?:lowest|smallest|minimum|best)\s+" + _VALIDATION + r"loss"),
-))
+    *_extreme_claims("loss", "loss", "lowest|smallest|minimum|min|best|minimal", "bottomed\\s+out|hit\\s+its\\s+(?:lowest|minimum)"),
+])
 _METRIC_WORD = re.compile(r"accura|precision|recall|\bf1\b|\bf-score|\bauc\b|loss|\bgap\b|\berror|chance", re.I)
 _CURVES_WORDS = re.compile(r"overfit|over-fit|validation loss|learning curve|val_loss", re.I)
 # A sentence that names another run: its figures are that run's, not checked against the student's.

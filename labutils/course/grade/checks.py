@@ -256,16 +256,21 @@ def _check_training_log(printed: str, sub: Submission) -> None:
                  f"{PRACTICAL['batch_size']} make {expected_steps} (a shortened run relabelled?)")
 
 
+def _error_name(cell: dict) -> str:
+    """The name of the error a cell ended in ("NameError"), or "" when it ended without one."""
+    errors = [output for output in cell.get("outputs") or [] if isinstance(output, dict)
+              and output.get("output_type") == "error"]
+    return str(errors[0].get("ename", "Error"))[:60] if errors else ""
+
+
 def _note_exercise_errors(exercise_cells: list[tuple[int, dict]], sub: Submission) -> set[int]:
     """An exercise that ended in an error, or never ran, is the student's unfinished work: a note, not a failure.
     Returns those cells' numbers (left out of the execution check; exercises that ran cleanly stay in it)."""
     unfinished = set()
     for number, cell in exercise_cells:
-        errors = [output for output in cell.get("outputs") or [] if isinstance(output, dict)
-                  and output.get("output_type") == "error"]
-        if errors:
-            sub.notes.append(f"exercise {exercise_id(cell)} ({_where(number, cell)}) ended in an error: "
-                             f"{str(errors[0].get('ename', 'Error'))[:60]}")
+        error = _error_name(cell)
+        if error:
+            sub.notes.append(f"exercise {exercise_id(cell)} ({_where(number, cell)}) ended in an error: {error}")
             unfinished.add(number)
         elif cell.get("execution_count") is None:
             sub.notes.append(f"exercise {exercise_id(cell)} did not run")
@@ -291,11 +296,10 @@ def _note_own_cell_errors(own_cells: list[tuple[int, dict]], sub: Submission) ->
     for number, cell in own_cells:
         if not cell_source(cell).strip():
             continue
-        errors = [output for output in cell.get("outputs") or [] if isinstance(output, dict)
-                  and output.get("output_type") == "error"]
-        if errors:
-            sub.notes.append(f"your own {_where(number, cell)} ended in an error "
-                             f"({str(errors[0].get('ename', 'Error'))[:60]}); not graded, the lesson ran before it")
+        error = _error_name(cell)
+        if error:
+            sub.notes.append(f"your own {_where(number, cell)} ended in an error ({error}); not graded, the lesson "
+                             "ran before it")
             unfinished.add(number)
             stopped = True
         elif stopped and cell.get("execution_count") is None:
