@@ -70,8 +70,8 @@ def _reach(answer, *, gradients):
           solution="""no_control_lowest_loss_epoch = int(np.argmin(control_histories["no control"]["val_loss"])) + 1""",
           explanation="This is the epoch with the lowest validation loss, which EarlyStopping(monitor=\"val_loss\") "
                       "watches. It need not be the best epoch, the one with the highest validation accuracy. With "
-                      "patience=2, training stops after two epochs without a lower validation loss, or at the last "
-                      "epoch if that comes first. restore_best_weights then returns to the epoch with the lowest "
+                      "patience=1, as in section 5, training stops after one epoch without a lower validation loss, "
+                      "or at the last epoch if that comes first. restore_best_weights then returns to the epoch with the lowest "
                       "validation loss either way. So more patience costs time, and gains only when the loss would "
                       "have fallen again.")
 def _lowest_loss_epoch(answer, *, history):

@@ -44,8 +44,8 @@ def _third_rate(answer, *, base_rate):
           solution="""test_reviews_cut = sum(len(review) > BEST_MAXLEN for review in x_test)""",
           explanation="A small share of the test set: the 800-word limit keeps nearly every review whole. Padded to "
                       "800 words each, most of every batch would be zeros, all of them computed; batching reviews of "
-                      "similar length keeps the padded length per review close to the practical's 200 words "
-                      "(section 5 prints both padding fractions).")
+                      "similar length keeps the padded length per review near the reviews' own lengths, far below "
+                      "800 words (section 5 prints both padding fractions).")
 def _cut(answer, *, x_test, maxlen):
     value = as_number(answer, "a whole number")
     truth = sum(len(review) > maxlen for review in x_test)
