@@ -81,7 +81,7 @@ def _as_labels(values, name: str) -> np.ndarray:
 
 
 def predicted_labels(probabilities, threshold: float = 0.5) -> np.ndarray:
-    """0/1 predictions from a model's sigmoid outputs (the threshold the practical's accuracy uses)."""
+    """0/1 predictions from a model's sigmoid outputs: positive above 0.5, as Keras' accuracy counts them."""
     return (np.asarray(probabilities).ravel() > threshold).astype(int)
 
 
@@ -122,11 +122,10 @@ def compare_on_same_reviews(y_true, predicted_a, predicted_b, name_a: str = "mod
     difference = (only_a - only_b) / n
     if disagreements == 0:
         return Comparison(name_a, name_b, n, 0, 0, 0.0, 0.0, 0.0, 1.0)
-    test = scipy_stats.binomtest(only_a, disagreements, 0.5)
-    share = test.proportion_ci(confidence_level=confidence, method="exact")
+    coin = against_a_coin(only_a, disagreements, confidence)  # McNemar's exact test is a sign test on these reviews
     scale = disagreements / n
-    return Comparison(name_a, name_b, n, only_a, only_b, difference, scale * (2 * share.low - 1),
-                      scale * (2 * share.high - 1), float(test.pvalue))
+    return Comparison(name_a, name_b, n, only_a, only_b, difference, scale * (2 * coin.low - 1),
+                      scale * (2 * coin.high - 1), coin.p_value)
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,8 @@ _GAP = (r"(?:(?!\b(?:and|but|while|whereas|although|though|then|until|since|so|b
         r"{0,40}?")
 _EPOCH_NUMBER = r"\bepoch\s+(\d{1,3})\b"
 _ASIDE = r"\s*(?:\([^)]{0,80}\)\s*)?"
+
+
 def _extreme_claims(kind: str, metric: str, extreme: str, verbs: str) -> list[tuple[str, str]]:
     """The three ways a conclusion says the validation ``metric`` was at its ``extreme`` at epoch N: "validation
     accuracy peaked after epoch 5", "the highest validation accuracy came at epoch 5", "epoch 5 had the highest
@@ -278,8 +280,8 @@ def conclusion_findings(text: str, history: dict, results: dict) -> dict:
     learning curves showed, and figures that are none of the run's. A figure of this run counts as quoted wherever it
     stands. In a sentence that names another run (the practical's, notebooks 7-9's recorded runs, a classmate's), the
     other figures are that run's and are not held against this one; a test accuracy is another run's only when that
-    run is named at the phrase ("the practical's test accuracy of 0.8499"). Differences ("improved by 0.18", "7.2 % lower") and intervals ("95 % interval 0.8473 to 0.8561") are not figures of a
-    run."""
+    run is named at the phrase ("the practical's test accuracy of 0.8499"). Differences ("improved by 0.18", "7.2 %
+    lower") and intervals ("95 % interval 0.8473 to 0.8561") are not figures of a run."""
     figures = run_figures(history, results)
     every = [value for values in figures.values() for value in values]
     test_accuracy = (figures.get("test accuracy") or [math.nan])[0]
@@ -340,7 +342,10 @@ def _epoch_claims(text: str, history: dict) -> dict:
                 right = not best_epochs or epoch in best_epochs or bool(speaks_of_loss and epoch in lowest_loss_epochs)
             if not right:
                 wrong.append((kind, epoch))
-    return {"epoch_claims": claims, "wrong_epoch_claims": wrong,
+    # "best epoch 3, where the validation accuracy peaked" is one claim: the accuracy part repeats the "best" one
+    repeated = {("accuracy", epoch) for kind, epoch in claims if kind == "best"}
+    return {"epoch_claims": [claim for claim in claims if claim not in repeated],
+            "wrong_epoch_claims": [claim for claim in wrong if claim not in repeated],
             "best_epoch": min(best_epochs) if best_epochs else None,
             "lowest_loss_epoch": min(lowest_loss_epochs) if lowest_loss_epochs else None}
 
@@ -375,15 +380,12 @@ def check_conclusion(conclusion: str, history: dict, results: dict) -> None:
             "accuracy": "you say the validation accuracy was highest at epoch {epoch}",
             "loss": "you say the validation loss was lowest at epoch {epoch}"}
 
-    def shown(claims):  # "best epoch 3, where validation accuracy peaked" is one claim, said once
-        return [(kind, epoch) for kind, epoch in claims if not (kind == "accuracy" and ("best", epoch) in claims)]
-
-    for kind, epoch in shown(found["wrong_epoch_claims"]):
+    for kind, epoch in found["wrong_epoch_claims"]:
         truth = (f"the validation loss was lowest at epoch {lowest_loss_epoch}" if kind == "loss" else
                  f"the best epoch, the one with the highest validation accuracy, was epoch {best_accuracy_epoch}")
         lines.append(f"  - {said[kind].format(epoch=epoch)}, but in your run {truth}. Correct it (question 10's "
                      "evidence prints both epochs).")
-    right_claims = shown([claim for claim in found["epoch_claims"] if claim not in found["wrong_epoch_claims"]])
+    right_claims = [claim for claim in found["epoch_claims"] if claim not in found["wrong_epoch_claims"]]
     for epoch in [epoch for kind, epoch in right_claims if kind == "best" and epoch != best_accuracy_epoch]:
         lines.append(f"  - you call epoch {epoch} the best epoch where you speak of the validation loss, which was "
                      f"lowest there. In this lab the best epoch is the one with the highest validation accuracy "

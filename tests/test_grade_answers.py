@@ -127,8 +127,8 @@ def test_a_conclusion_naming_the_wrong_best_epoch_is_flagged(hand_in):
                                     "validation accuracy peaked; the learning curves showed overfitting after it."})
     sub = grade_folder(hand_in)[NB6]
     assert sub.status == "FLAGGED", reasons(sub)
-    assert "says epoch 3 is the best epoch, but in this run the validation accuracy was highest after epoch 5" in \
-        sub.answer_flags["conclusion"]
+    assert sub.answer_flags["conclusion"] == [
+        "says epoch 3 is the best epoch, but in this run the validation accuracy was highest after epoch 5"]
 
 
 def test_the_conclusion_cell_is_read_never_run_and_holds_only_the_text(hand_in):
@@ -235,7 +235,7 @@ HISTORY_APART = {"loss": [0.45, 0.31, 0.26, 0.22, 0.18], "val_loss": [0.36, 0.33
 
 
 @pytest.mark.parametrize("text, wrong", [
-    ("My best epoch was epoch 3, where validation accuracy peaked.", [("best", 3), ("accuracy", 3)]),
+    ("My best epoch was epoch 3, where validation accuracy peaked.", [("best", 3)]),  # one claim, flagged once
     ("My best epoch was epoch 5, where validation accuracy peaked.", []),
     ("The best epoch (highest validation accuracy) was epoch 5.", []),
     ("Best epoch: 3.", [("best", 3)]),

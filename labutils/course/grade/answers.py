@@ -136,7 +136,7 @@ def read_answers(notebook: dict, entry: dict, evidence_cells: dict[str, dict], s
                                    "run's)")
         said = {"best": "is the best epoch", "accuracy": "is where the validation accuracy peaked",
                 "loss": "is where the validation loss was lowest"}
-        for kind, epoch in dict.fromkeys(found.get("wrong_epoch_claims", [])):
+        for kind, epoch in found["wrong_epoch_claims"]:
             truth = (f"lowest after epoch {found['lowest_loss_epoch']}" if kind == "loss" else
                      f"highest after epoch {found['best_epoch']}")
             sub.flag("conclusion", f"says epoch {epoch} {said.get(kind, 'is the best epoch')}, but in this run the "
