@@ -67,10 +67,11 @@ class Comparison:
         return f"{self.leader} {AHEAD}" if self.leader else TIE
 
     def __str__(self) -> str:
+        # two lines, each short enough not to wrap in a notebook's output area
         return (f"{self.name_a} minus {self.name_b}: {self.difference:+.4f} "
-                f"(95 % interval {self.low:+.4f} to {self.high:+.4f}; they disagree on "
-                f"{self.only_a_right + self.only_b_right:,} of {self.total:,} reviews, McNemar p = {self.p_value:.3g}) "
-                f"-> {self.verdict}")
+                f"(95 % interval {self.low:+.4f} to {self.high:+.4f})\n"
+                f"  they disagree on {self.only_a_right + self.only_b_right:,} of {self.total:,} reviews, "
+                f"McNemar p = {self.p_value:.3g} -> {self.verdict}")
 
 
 def _as_labels(values, name: str) -> np.ndarray:
