@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import logging
 import os
 import platform
 import re
@@ -47,10 +48,22 @@ def is_colab() -> bool:
     return "google.colab" in sys.modules
 
 
+class _DropRetracingNotice(logging.Filter):
+    """TensorFlow's "N out of the last M calls to <function ...> triggered tf.function retracing" warning: notebooks
+    8 and 9 call ``predict`` on several freshly built models, which retraces by design. It asks nothing of the
+    student; every other warning of TensorFlow's logger passes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
 def quiet_tensorflow_logs() -> None:
-    """Silence TensorFlow's C++ info and warning lines (must run before it is imported)."""
+    """Silence TensorFlow's C++ info and warning lines (must run before it is imported), and its retracing notice."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     warnings.filterwarnings("ignore", message=".*input_length.*")  # the practical's Keras 2 argument
+    tensorflow_logger = logging.getLogger("tensorflow")  # the logger tf.get_logger() returns
+    if not any(isinstance(existing, _DropRetracingNotice) for existing in tensorflow_logger.filters):
+        tensorflow_logger.addFilter(_DropRetracingNotice())
 
 
 # Lines TensorFlow's C++ side writes while it loads, which alarm (red text in a hand-in) but ask nothing of the

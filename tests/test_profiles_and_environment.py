@@ -1,6 +1,7 @@
 """labutils.profiles and labutils.environment."""
 
 import json
+import logging
 import sys
 import types
 
@@ -78,6 +79,18 @@ def test_setup_seeds_numpy(monkeypatch):
     first = np.random.rand()
     setup(seed=7)
     assert np.random.rand() == first
+
+
+def test_tensorflows_retracing_notice_is_dropped_and_its_other_warnings_kept(caplog):
+    quiet_tensorflow_logs()
+    quiet_tensorflow_logs()  # twice: one filter
+    logger = logging.getLogger("tensorflow")
+    assert sum(type(f).__name__ == "_DropRetracingNotice" for f in logger.filters) == 1
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
+        logger.warning("5 out of the last 9 calls to <function one_step_on_data at 0x7f> triggered tf.function "
+                       "retracing. Tracing is expensive ...")
+        logger.warning("something else went wrong")
+    assert [record.getMessage() for record in caplog.records] == ["something else went wrong"]
 
 
 def test_quiet_tensorflow_logs_keeps_a_users_choice(monkeypatch):
