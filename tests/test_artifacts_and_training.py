@@ -224,5 +224,5 @@ def test_trained_model_or_train_trains_and_saves_when_missing(capsys):
     model, history, seconds = trained_model_or_train(x, y)
     out = capsys.readouterr().out
     assert "was not found, so it is trained here" in out and "Run profile 'smoke'" in out
-    assert model.count_params() == 1_411_713 and len(history["loss"]) == 1 == len(seconds)
+    assert model.count_params() == 1_411_713 and len(history["loss"]) == 2 == len(seconds)
     assert load_trained_model() is not None

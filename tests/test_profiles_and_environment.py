@@ -36,8 +36,8 @@ def test_smoke_profile_shrinks_only_the_training(monkeypatch, capsys):
     x, y = np.arange(25_000 * 2).reshape(25_000, 2), np.arange(25_000) % 2
     x_run, y_run, epochs = apply_run_profile(x, y, 5)
     assert x_run.shape == (2000, 2) and np.array_equal(x_run, x[:2000]) and np.array_equal(y_run, y[:2000])
-    assert epochs == 1
-    assert "2,000 of 25,000 reviews for 1 of 5 epochs" in capsys.readouterr().out
+    assert epochs == 2
+    assert "2,000 of 25,000 reviews for 2 of 5 epochs" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("epochs", [0, -1])

@@ -20,15 +20,13 @@ def _training_part(n_examples, validation_split) -> int:
 
 @exercise("04-1", answer_name="lost_by_stopping_at_2",
           hint="Take the largest value of history.history[\"val_accuracy\"] and subtract the value after epoch 2. "
-               "The list starts at epoch 1, so epoch 2 is not at index 2. In the smoke profile, which trains one "
-               "epoch, use the last epoch there is.",
+               "The list starts at epoch 1, so epoch 2 is not at index 2.",
           solution="""val_accuracy = history.history["val_accuracy"]
-stop_epoch = min(2, len(val_accuracy))  # the smoke profile trains only 1 epoch
-lost_by_stopping_at_2 = max(val_accuracy) - val_accuracy[stop_epoch - 1]
-print(f"best epoch {int(np.argmax(val_accuracy)) + 1}; stopping after epoch {stop_epoch} loses {lost_by_stopping_at_2:.4f}")""",
+lost_by_stopping_at_2 = max(val_accuracy) - val_accuracy[1]  # index 1 holds epoch 2
+print(f"best epoch {int(np.argmax(val_accuracy)) + 1}; stopping after epoch 2 loses {lost_by_stopping_at_2:.4f}")""",
           explanation="""The loss is the best validation accuracy minus the one after epoch 2. If your curves flatten after epoch 2, stopping
 there costs little and saves three epochs of training; if validation accuracy is still climbing, it costs more. Your
-own run's figures say which (in the smoke profile, with a single epoch, it is 0). Whether the loss is more than the
+own run's figures say which (0 when epoch 2 is the best epoch). Whether the loss is more than the
 noise is what section 6's verdict for epoch 2 says: the two epochs compared on the same validation reviews. Notice that
 the best epoch was found on the validation split: choosing it is tuning, which is why the test set stays out of it. To
 try it yourself, work in a copy of this notebook that you do not hand in (File > Save a copy), and delete the copy's
