@@ -14,8 +14,9 @@ with every reason found:
 * the lesson's code cells are those of the lab (see :mod:`labutils.course.manifest`);
   student code may follow the last lesson cell, not sit between lesson cells;
 * the evidence is there: the run record from ``setup()`` (full profile), the
-  learning curves and confusion matrix as images, the test accuracy printed and
-  at least ``--min-accuracy``, and the printed figures agree with each other.
+  learning curves and confusion matrix as images, the test accuracy printed (a
+  low one flagged, or failed under the teacher's ``--min-accuracy``), and the
+  printed figures agree with each other.
 
 The grader checks that a notebook is complete and consistent. It cannot prove
 that nobody edited the outputs by hand; re-running a sample of submissions

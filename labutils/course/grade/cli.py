@@ -15,7 +15,7 @@ from .read import find_notebooks
 from .answers_report import write_answers_csv, write_answers_html
 from .html_report import write_html
 from .report import format_table, printable, summarize, write_csv, write_json
-from .submission import DEFAULT_MAX_MB, DEFAULT_MIN_ACCURACY, Settings
+from .submission import DEFAULT_MAX_MB, DEFAULT_MIN_ACCURACY, LOW_ACCURACY, Settings
 
 
 def required_notebooks(value: str, manifest: dict) -> tuple[str, ...]:
@@ -43,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("paths", nargs="+", type=Path, help="notebooks, or folders holding them (searched recursively)")
     parser.add_argument("--min-accuracy", type=float, default=DEFAULT_MIN_ACCURACY,
-                        help=f"lowest passing test accuracy (default {DEFAULT_MIN_ACCURACY})")
+                        help=f"a pass mark: a lower test accuracy fails (default: none; under {LOW_ACCURACY:.2f} "
+                             "the notebook is flagged for you to look at)")
     parser.add_argument("--require", default="practical",
                         help="notebooks each student must hand in: practical (01-06, the default), all (with the "
                              "notebooks beyond the practical), none, or numbers such as 04,05")
@@ -65,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         required = required_notebooks(args.require, manifest)
     except argparse.ArgumentTypeError as error:
         parser.error(str(error))
-    if not 0.0 <= args.min_accuracy <= 1.0:
+    if args.min_accuracy is not None and not 0.0 <= args.min_accuracy <= 1.0:
         parser.error("--min-accuracy is a fraction between 0 and 1, e.g. 0.80")
     if not 0 < args.max_mb <= 10_000:  # also refuses nan
         parser.error("--max-mb is a size in megabytes above 0, e.g. 50 (an executed lab notebook is under 1 MB)")
@@ -102,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
           + (f"; {summary['folders_naming_no_student']} folder(s) where no file names a student (see Not identified)"
              if summary["folders_naming_no_student"] else "")
           + f"; graded in {seconds:.2f} s "
-          f"(profile {settings.profile}, test accuracy >= {settings.min_accuracy:.2f})")
+          f"(profile {settings.profile}, {settings.accuracy_rule()})")
     writers = {"--csv": lambda p: write_csv(subs, p), "--json": lambda p: write_json(subs, p, settings, seconds),
                "--html": lambda p: write_html(subs, p, settings, seconds),
                "--answers": lambda p: write_answers_html(subs, p, settings),

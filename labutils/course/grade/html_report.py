@@ -3,8 +3,8 @@
 A row per student: the name (it stays in view when the table scrolls sideways), an overall verdict (the most serious
 of the student's notebooks, with counts), then each notebook's verdict in colour, its test accuracy, and its reasons
 below it, long ones cut (the cell's tooltip has them in full). Under the table: the copied runs, each group once with
-its members; the files not graded; a histogram of the class's test accuracies with the passing threshold marked; the
-checks that failed most often. The page grows linearly with the class. Every text from a student's file (names, roll
+its members; the files not graded; a histogram of the class's test accuracies with the pass mark (or the flag line)
+marked; the checks that failed most often. The page grows linearly with the class. Every text from a student's file (names, roll
 numbers, paths, the reasons that quote them) is escaped.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 from ..manifest import utf8_safe
 from .classroom import student_key
 from .report import copy_groups
-from .submission import NOT_GRADED, STATUSES, Settings, Submission
+from .submission import LOW_ACCURACY, NOT_GRADED, STATUSES, Settings, Submission
 
 COLOURS = {"PASS": "#d9f2d9", "INCOMPLETE": "#fff2b3", "FLAGGED": "#ffd8a8", "FAIL": "#f8d0d0", "MISSING": "#e6e6e6",
            NOT_GRADED: "#dde5f0"}
@@ -40,7 +40,7 @@ def check_name(reason: str) -> str:
     return re.sub(r"(…\s*)+", "… ", general).strip()
 
 
-def _histogram(accuracies: list[float], threshold: float) -> str:
+def _histogram(accuracies: list[float], threshold: float, label: str) -> str:
     width, height, left, right, bottom = 580, 180, 40, 20, 30
     low, high = 0.5, 1.0
     counts = [0] * BINS
@@ -61,7 +61,7 @@ def _histogram(accuracies: list[float], threshold: float) -> str:
     x = left + (min(max(threshold, low), high) - low) / (high - low) * (width - left - right)
     parts.append(f'<line x1="{x:.1f}" y1="5" x2="{x:.1f}" y2="{height - bottom}" stroke="#c0392b" stroke-width="2" '
                  'stroke-dasharray="4 3"/>')
-    parts.append(f'<text x="{x - 4:.1f}" y="16" font-size="11" fill="#c0392b" text-anchor="end">threshold '
+    parts.append(f'<text x="{x - 4:.1f}" y="16" font-size="11" fill="#c0392b" text-anchor="end">{label} '
                  f'{threshold:.2f}</text>')
     parts.append(f'<text x="{left - 6}" y="{height - bottom}" font-size="11" text-anchor="end">0</text>')
     parts.append(f'<text x="{left - 6}" y="16" font-size="11" text-anchor="end">{top}</text></svg>')
@@ -268,8 +268,8 @@ table.list td {{ font-size: 12px; }}
 </style></head><body>
 <h1>LSTM-on-IMDb lab: the class at a glance</h1>
 <p class="summary">Notebooks: {counts}
-{len(students)} student(s); {groups} group(s) of copied runs; profile {_e(settings.profile)}, test accuracy at least
-{settings.min_accuracy:.2f}; graded {_e(settings.now.isoformat(timespec="seconds"))} in {seconds:.2f} s.
+{len(students)} student(s); {groups} group(s) of copied runs; profile {_e(settings.profile)},
+{_e(settings.accuracy_rule())}; graded {_e(settings.now.isoformat(timespec="seconds"))} in {seconds:.2f} s.
 Long reasons are cut: hover over a cell for all of them in full.</p>
 <table class="grades" style="min-width:{width}px"><colgroup><col class="who"><col class="overall"></colgroup>
 <thead><tr><th class="who">student</th><th class="overall">overall</th>{''.join(headers)}</tr></thead>
@@ -277,8 +277,9 @@ Long reasons are cut: hover over a cell for all of them in full.</p>
 {_copy_groups_section(subs)}
 {_not_graded_section(not_graded, owner_names)}
 <h2>Test accuracies</h2>
-<p>{len(accuracies)} notebook(s) printed a test accuracy; the dashed line is the passing threshold.</p>
-{_histogram(accuracies, settings.min_accuracy)}
+<p>{len(accuracies)} notebook(s) printed a test accuracy; the dashed line is {'the pass mark' if settings.min_accuracy is not None else 'where a lower one is flagged'}.</p>
+{_histogram(accuracies, LOW_ACCURACY, "flagged under") if settings.min_accuracy is None else
+   _histogram(accuracies, settings.min_accuracy, "pass mark")}
 <h2>The checks that failed most often</h2>
 {checks}
 {f'<h2>Files not tied to a student or not a lab notebook</h2><ul>{odd}</ul>' if odd else ''}

@@ -6,7 +6,10 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
-DEFAULT_MIN_ACCURACY = 0.80
+# Without a pass mark set by the teacher, a test accuracy under this is a flag for the teacher to look at, not a
+# FAIL: an honest run on another machine can land lower (the lab's own runs: benchmarks/RESULTS.md).
+LOW_ACCURACY = 0.80
+DEFAULT_MIN_ACCURACY = None  # no pass mark: the teacher grades understanding, and sets one with --min-accuracy
 DEFAULT_MAX_MB = 50.0
 TEST_SET_SIZE = 25_000
 TRAINING_SET_SIZE = 25_000
@@ -75,8 +78,14 @@ class Submission:
 
 @dataclass
 class Settings:
-    min_accuracy: float = DEFAULT_MIN_ACCURACY
+    min_accuracy: float | None = DEFAULT_MIN_ACCURACY  # the teacher's pass mark; None: a low accuracy is a flag
     profile: str = "full"
     max_bytes: int = int(DEFAULT_MAX_MB * 1024 * 1024)
     required: tuple[str, ...] = ()  # notebook ids every student must hand in
+
+    def accuracy_rule(self) -> str:
+        """The rule for a low test accuracy, as the reports state it."""
+        if self.min_accuracy is None:
+            return f"no pass mark; test accuracy under {LOW_ACCURACY:.2f} flagged"
+        return f"test accuracy >= {self.min_accuracy:.2f}"
     now: _dt.datetime = field(default_factory=lambda: _dt.datetime.now(_dt.timezone.utc))
