@@ -15,7 +15,7 @@ from ...practical import PRACTICAL
 from ..manifest import IDENTITY_FIELDS, cell_source, exercise_id, fingerprint, first_line, identity_values, utf8_safe
 from .answers import is_conclusion_cell, read_answers
 from .runs import check_epoch_table, check_published, check_test_figures, read_run
-from .read import HandInFile, has_png, identify, lesson_version, outputs_text, read_notebook
+from .read import HandInFile, colab_accounts, has_png, identify, lesson_version, outputs_text, read_notebook
 from .submission import LOW_ACCURACY, PLACEHOLDER, TEST_SET_SIZE, TRAINING_SET_SIZE, Settings, Submission
 
 RECORD_KEYS = {"run_id", "time", "platform", "profile", "seed", "versions"}
@@ -67,8 +67,14 @@ def _check_execution(code_cells: list[tuple[int, dict]], sub: Submission) -> Non
                 break
 
 
-def _check_identity(code_cells: list[tuple[int, dict]], sub: Submission) -> int | None:
-    """Fill in the student's name and roll number; returns the identity cell's number."""
+NO_OUTPUTS = ("no outputs were saved in this notebook (cleared, or Colab's \"Omit code cell output when saving this "
+              "notebook\" was on: Edit > Notebook settings); run it again with Restart & Run All and save it with its "
+              "outputs")
+
+
+def _check_identity(code_cells: list[tuple[int, dict]], sub: Submission, printed_kept: bool = True) -> int | None:
+    """Fill in the student's name and roll number; returns the identity cell's number. ``printed_kept``: the
+    notebook kept its outputs, so the identity cell's printed line can be compared with its source."""
     for number, cell in code_cells:
         if len(cell_source(cell)) > MAX_LESSON_CELL_CHARS:
             continue  # far longer than the identity cell: not worth parsing
@@ -82,7 +88,7 @@ def _check_identity(code_cells: list[tuple[int, dict]], sub: Submission) -> int 
         if unfilled:
             sub.fail(f"identity cell not filled in: {', '.join(unfilled)}")
         printed = utf8_safe(outputs_text(cell))
-        if not unfilled and not all(" ".join(values[name].split()) in " ".join(printed.split()) for name in IDENTITY_FIELDS):
+        if printed_kept and not unfilled and not all(" ".join(values[name].split()) in " ".join(printed.split()) for name in IDENTITY_FIELDS):
             sub.fail("identity cell was edited after it ran: its output shows other details; run the notebook again")
         return number
     sub.fail("identity cell missing (the cell with STUDENT_NAME and ROLL_NO)")
@@ -371,7 +377,9 @@ def grade_file(source: HandInFile | Path, manifest: dict, settings: Settings) ->
         if notebook is None:
             return sub
         code_cells = [(number, cell) for number, cell in enumerate(notebook["cells"], 1) if cell["cell_type"] == "code"]
-        identity_number = _check_identity(code_cells, sub)
+        outputs_kept = any(cell.get("outputs") for _, cell in code_cells)
+        sub.colab_accounts = colab_accounts([cell for _, cell in code_cells])
+        identity_number = _check_identity(code_cells, sub, outputs_kept)
         lesson_candidates = [(number, lesson_fingerprint(cell_source(cell)), cell) for number, cell in code_cells
                              if number != identity_number and cell_source(cell).strip()]
         prints = [fp for _, fp, _ in lesson_candidates]
@@ -382,6 +390,9 @@ def grade_file(source: HandInFile | Path, manifest: dict, settings: Settings) ->
         if entry is None:
             return sub
         sub.title = entry["title"]
+        if not outputs_kept:
+            sub.fail(NO_OUTPUTS)  # every other check reads the outputs: this one reason says it all
+            return sub
         exercises = exempt_exercise_cells(entry, code_cells, identity_number)
         written = {number for number, cell in code_cells if entry.get("answers") and is_conclusion_cell(cell)}
         unfinished = _note_exercise_errors([(number, cell) for number, cell in code_cells if number in exercises], sub)

@@ -131,6 +131,27 @@ def _same_name_other_roll(by_student: dict[str, list[Submission]]) -> None:
                                              "They are graded as two")
 
 
+def _one_google_account_two_students(subs: list[Submission], person: dict[str, str]) -> None:
+    """Notebooks that Colab says one Google account ran, handed in by two students: flagged for the teacher, with the
+    account's display name (never its user id). Two students working on one account, or one's work handed in twice."""
+    students: dict[str, dict[str, list[Submission]]] = defaultdict(lambda: defaultdict(list))
+    for sub in subs:
+        key = student_key(sub)
+        if key and sub.notebook:
+            for user_id in sub.colab_accounts:
+                students[user_id][person.get(key, key)].append(sub)
+    for user_id, by_student in students.items():
+        if len(by_student) < 2:
+            continue
+        for key, group in by_student.items():
+            others = sorted({f"{other[0].student_name} ({other[0].roll_no})" for k, other in by_student.items() if k != key})
+            shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+            name = group[0].colab_accounts[user_id] or "no display name"
+            for sub in group:
+                sub.flag("identity", f"run on Colab by the same Google account ({name}) as notebooks of {shown}: "
+                                     "two students on one account, or one student's work handed in twice?")
+
+
 def _one_person_per_split_hand_in(subs: list[Submission]) -> dict[str, str]:
     """Roll numbers that are one student's, for the copy check: one name whose notebooks, split between two roll
     numbers, never overlap (a mistyped roll number) shares its run with itself, not with a classmate. Keys that
@@ -179,7 +200,8 @@ def class_checks(subs: list[Submission], manifest: dict, settings: Settings) -> 
                 lambda sub: f"identity differs from the other notebooks in this folder ({sub.student_name} / {sub.roll_no} here)")
 
     person = _one_person_per_split_hand_in(subs)
-    find_copied_runs(subs, lambda sub: person.get(student_key(sub), student_key(sub)) or sub.path)
+    # A file naming no student belongs to its folder's hand-in: an unfilled Student cell is no copy of itself.
+    find_copied_runs(subs, lambda sub: person.get(student_key(sub), student_key(sub)) or f"folder {sub.folder or sub.path}")
     handed_in_by_person: dict[str, set[str]] = defaultdict(set)  # a split hand-in's halves count together
     for sub in subs:
         if student_key(sub):
@@ -207,6 +229,7 @@ def class_checks(subs: list[Submission], manifest: dict, settings: Settings) -> 
                 extra.append(Submission(path="", notebook=required, title=entry["title"], student_name=group[0].student_name,
                                         roll_no=group[0].roll_no, status="MISSING", reasons=["not handed in"]))
     _same_name_other_roll(by_student)
+    _one_google_account_two_students(subs, person)
     flag_shared_answers(subs, lambda sub: student_key(sub) or sub.path)
     for sub in subs:
         sub.decide()

@@ -23,15 +23,44 @@ def _outputs(cell: dict) -> list[dict]:
     return [output for output in outputs if isinstance(output, dict)] if isinstance(outputs, list) else []
 
 
+def as_shown(text: str) -> str:
+    """Printed text as a notebook shows it: Windows line ends (a file saved on Windows) are plain ones, and a line
+    rewritten in place with carriage returns (a progress bar) shows only its last version."""
+    text = text.replace("\r\n", "\n")
+    if "\r" not in text:
+        return text
+    return "\n".join(line.rstrip("\r").rsplit("\r", 1)[-1] for line in text.split("\n"))
+
+
 def outputs_text(cell: dict) -> str:
-    """Everything a cell printed (streams and plain-text results)."""
+    """Everything a cell printed (streams and plain-text results), as shown (:func:`as_shown`)."""
     parts = []
     for output in _outputs(cell):
         if output.get("output_type") == "stream":
             parts.append(text_of(output.get("text", "")))
         elif output.get("output_type") in ("execute_result", "display_data") and isinstance(output.get("data"), dict):
             parts.append(text_of(output["data"].get("text/plain", "")) + "\n")  # a display is a block of its own
-    return "".join(parts)
+    return as_shown("".join(parts))
+
+
+MAX_ACCOUNTS = 5  # a notebook is run by one account; a few more are read, no more
+
+
+def colab_accounts(cells: list[dict]) -> dict[str, str]:
+    """The Google accounts that Colab says ran these cells (``metadata.executionInfo.user``, which Colab saves with
+    each code cell): {user id: display name}. Anything not in that shape is skipped."""
+    accounts: dict[str, str] = {}
+    for cell in cells:
+        metadata = cell.get("metadata")
+        info = metadata.get("executionInfo") if isinstance(metadata, dict) else None
+        user = info.get("user") if isinstance(info, dict) else None
+        if not isinstance(user, dict) or not isinstance(user.get("userId"), (str, int)) or isinstance(user.get("userId"), bool):
+            continue
+        user_id = str(user["userId"]).strip()[:80]
+        name = user.get("displayName")
+        if user_id and (user_id in accounts or len(accounts) < MAX_ACCOUNTS):
+            accounts.setdefault(user_id, " ".join(name.split())[:80] if isinstance(name, str) else "")
+    return accounts
 
 
 def has_png(cell: dict) -> bool:

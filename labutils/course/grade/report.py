@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import asdict
 from pathlib import Path
@@ -42,13 +43,14 @@ def _json_safe(value):
 
 
 def format_table(subs: list[Submission]) -> str:
-    groups: dict[tuple[str, str], list[Submission]] = defaultdict(list)
+    groups: dict[str, list[Submission]] = defaultdict(list)
     for sub in subs:
-        key = (sub.roll_no, sub.student_name) if student_key(sub) else ("", "")
-        groups[key].append(sub)
+        groups[student_key(sub)].append(sub)  # one student however the roll number's dashes or the name's Unicode form
     lines = []
-    for (roll, name), group in sorted(groups.items(), key=lambda item: (item[0] == ("", ""), item[0][0].casefold())):
-        header = (f"{name} ({roll})" if roll else
+    for key, group in sorted(groups.items(), key=lambda item: (item[0] == "", item[0])):
+        name = Counter(unicodedata.normalize("NFC", " ".join(sub.student_name.split())) for sub in group).most_common(1)[0][0]
+        roll = Counter(sub.roll_no for sub in group).most_common(1)[0][0]
+        header = (f"{name} ({roll})" if key else
                   "Not identified (files not graded, unreadable files, or the Student cell not filled in)")
         passed, graded = sum(sub.status == "PASS" for sub in group), sum(s.status != NOT_GRADED for s in group)
         lines.append(printable(f"{header}: {passed} of {graded} pass" if graded else "Files not graded:"))

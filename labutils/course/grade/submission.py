@@ -17,7 +17,7 @@ PLACEHOLDER = re.compile(r"^\s*<.*>\s*$")
 STATUSES = ("PASS", "INCOMPLETE", "FLAGGED", "FAIL", "MISSING")  # least to most serious
 NOT_GRADED = "NOT GRADED"  # a file found beside the notebooks that is not one (an export, a zip's other files)
 # Fields the class checks use and the reports leave out (the reports say what they mean instead).
-INTERNAL_FIELDS = ("folder", "training_runs", "run_logs", "figures", "copied", "named_as")
+INTERNAL_FIELDS = ("folder", "training_runs", "run_logs", "figures", "copied", "named_as", "colab_accounts")
 
 
 @dataclass
@@ -54,6 +54,8 @@ class Submission:
     figures: dict = field(default_factory=dict)  # test and epoch figures it printed, for the cross-checks
     copied: bool = False
     named_as: str = ""  # an unreadable file's notebook id, guessed from its file name (for the reports only)
+    # the Google accounts Colab recorded running its cells: {user id: display name}; the id is compared, never shown
+    colab_accounts: dict[str, str] = field(default_factory=dict)
 
     def fail(self, reason: str) -> None:
         if reason not in self.reasons:
