@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import unicodedata
 import uuid
@@ -143,3 +144,12 @@ def test_one_student_whatever_the_unicode_form_of_the_name_or_the_dash_in_the_ro
     assert {sub.status for sub in subs} == {"PASS"}, {reasons(sub) for sub in subs}
     headings = [line for line in format_table(subs).splitlines() if line and not line.startswith(" ")]
     assert headings == ["José Peña (CS21-017): 6 of 6 pass"], headings
+
+
+def test_a_run_id_not_in_the_form_setup_writes_fails(hand_in):
+    path = hand_in / "01_lstm_theory_and_gates.ipynb"
+    text = path.read_text(encoding="utf-8")
+    run_id = re.search(r'run_id\\": \\"([0-9a-f]{32})', text).group(1)  # in the printed run record
+    path.write_text(text.replace(run_id, "abc1"), encoding="utf-8")
+    sub = grade_folder(hand_in)["01_lstm_theory_and_gates.ipynb"]
+    assert "the run record's run_id 'abc1' is not the form setup() writes" in reasons(sub), reasons(sub)

@@ -7,6 +7,7 @@ import difflib
 import hashlib
 import json
 import math
+import re
 from pathlib import Path
 
 from ...evidence import (CONFUSION_COUNTS, EVALUATE_BATCH_SIZE, EXERCISE_CORRECT, EXERCISE_RESULT, KERAS_EPOCH, KERAS_STEPS, PREDICT_ACCURACY,
@@ -19,6 +20,7 @@ from .read import HandInFile, colab_accounts, has_png, identify, lesson_version,
 from .submission import LOW_ACCURACY, PLACEHOLDER, TEST_SET_SIZE, TRAINING_SET_SIZE, Settings, Submission
 
 RECORD_KEYS = {"run_id", "time", "platform", "profile", "seed", "versions"}
+RUN_ID_FORM = re.compile(r"[0-9a-f]{32}")  # uuid.uuid4().hex, as setup() makes it
 MAX_LESSON_CELL_CHARS = 20_000  # the longest lesson cell is about a tenth of this
 # Above this a test accuracy is not believable for this model: the best published IMDb results, with large
 # pretrained models, are about 0.96, and this lab's LSTM trains from scratch for 5 epochs.
@@ -152,6 +154,9 @@ def _check_run_record(cell: dict | None, sub: Submission, settings: Settings) ->
                  "setup() prints; run the notebook again")
         return None
     sub.profile, sub.run_id = record["profile"][:40], record["run_id"][:80]
+    if not RUN_ID_FORM.fullmatch(sub.run_id):
+        sub.fail(f"the run record's run_id {sub.run_id[:40]!r} is not the form setup() writes (32 hexadecimal "
+                 "digits): the record was edited; run the notebook again")
     sub.run_time = record["time"][:40]
     if sub.profile != settings.profile:
         sub.fail(f"ran with the '{sub.profile}' profile, not '{settings.profile}': run it again without "
