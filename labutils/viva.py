@@ -129,8 +129,10 @@ def model_answer_shingles(number: int) -> frozenset:
 # A decimal fraction (0.8517, or notebook 5's 0.8516600131988525) or a percentage (85.2 %, 85 per cent); whole numbers
 # without % (5 epochs, 200 words) are not figures of this kind.
 _QUOTED = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,20})?)(\s?(?:%|per\s?cent))?(?![\w])", re.I)
-_TEST_ACCURACY_PHRASE = re.compile(r"test(?:ing)?(?:[- ]set)? accuracy|accuracy on the (?:[\d,]+ )?test(?:ing)? "
-                                   r"(?:set|data|reviews)", re.I)
+# "test accuracy", "testing-set accuracy", "test acc", "test_acc", "accuracy on the test set", "acc on test data"
+_TEST_ACCURACY_PHRASE = re.compile(r"test(?:ing)?(?:[- ]set)?(?:\s+|[_-])acc(?:uracy)?\b|"
+                                   r"acc(?:uracy)?\s+on\s+(?:the\s+)?(?:[\d,]+\s+)?test(?:ing)?\s+(?:set|data|reviews)",
+                                   re.I)
 # A figure that is a difference, not a figure of a run: "improved by 0.18", "7.2 % lower", "0.02 percentage points".
 _DIFFERENCE_BEFORE = re.compile(r"\b(?:by|than)\s+(?:about\s+|only\s+|roughly\s+|around\s+|almost\s+)?$", re.I)
 _DIFFERENCE_AFTER = re.compile(r"^\s*(?:percentage\s+)?(?:points?|lower|higher|above|below|more|less|worse|better)\b", re.I)
@@ -160,18 +162,38 @@ _EPOCH_CLAIMS = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in [
     ("best", r"\bbest\s+epoch\b" + _ASIDE + r"(?:(?:was|is|being|came)\s+|[=:,\u2013-]\s*)?(?:at\s+|in\s+)?"
              r"(?:the\s+)?(?:epoch\s+)?(\d{1,3})\b"),
     ("best", _EPOCH_NUMBER + r"\s+(?:was|is)\s+(?:my|the|our)\s+best\b"),
-    *_extreme_claims("accuracy", "accuracy", "highest|best|maximum|max|peak|top|maximal",
+    *_extreme_claims("accuracy", r"acc(?:uracy)?\b", "highest|best|maximum|max|peak|top|maximal",
                      "peaked|peaks|topped\\s+out|maxed\\s+out"),
-    ("accuracy", _EPOCH_NUMBER + r",?\s+(?:where|when)\s+(?:the\s+|my\s+)?" + _VALIDATION + r"accuracy\s+(?:peaked|was\s+"
-                 r"(?:at\s+its\s+)?(?:highest|best|maximum))"),
+    ("accuracy", _EPOCH_NUMBER + r",?\s+(?:where|when)\s+(?:the\s+|my\s+)?" + _VALIDATION +
+                 r"acc(?:uracy)?\s+(?:peaked|was\s+(?:at\s+its\s+)?(?:highest|best|maximum))"),
     *_extreme_claims("loss", "loss", "lowest|smallest|minimum|min|best|minimal", "bottomed\\s+out|hit\\s+its\\s+(?:lowest|minimum)"),
 ])
-_METRIC_WORD = re.compile(r"accura|precision|recall|\bf1\b|\bf-score|\bauc\b|loss|\bgap\b|\berror|chance", re.I)
+_METRIC_WORD = re.compile(r"accura|(?<![^\W_])acc\b|precision|recall|\bf1\b|\bf-score|\bauc\b|loss|\bgap\b|\berror|"
+                          r"chance", re.I)
 _CURVES_WORDS = re.compile(r"overfit|over-fit|validation loss|learning curve|val_loss", re.I)
 # A sentence that names another run: its figures are that run's, not checked against the student's.
 _ANOTHER_RUN = re.compile(r"practical|notebook\s*[789]|recorded|benchmark|results\.md|another run|other run|"
                           r"classmate|paper|published|keras-io", re.I)
 PRINTED_DECIMALS = 4  # notebook 6 prints the run's figures with 4 decimals
+
+# LaTeX a student may write figures in ($84.78\%$, \(0.85\), $\text{test acc} = 0.8517$): its wrappers are read
+# away before the figures are. In a Python string (MY_CONCLUSION) "\text" is a tab and "ext", so that is read too.
+_LATEX_WORDS = re.compile(r"(?:\\(?:text|textrm|textit|textbf|mathrm|mathit|mathbf|operatorname)|\t(?:ext|extrm|extit|"
+                          r"extbf))\s*\{([^{}]*)\}")
+_LATEX_ESCAPES = {"\\%": "%", "\\_": "_", "\\,": " ", "\\;": " ", "\\:": " ", "\\!": "", "\\ ": " ",
+                  "\\\\": " "}
+_LATEX_MATH = re.compile(r"\$+|\\[()\[\]]")  # $...$, $$...$$, \(...\), \[...\]
+_LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")  # \approx, \sim, \times: read as a space
+
+
+def plain_text(text: str) -> str:
+    """``text`` with LaTeX's wrappers around figures read away: "$84.78\\%$" is "84.78%", "\\(0.85\\)" is "0.85"."""
+    if "\\" not in text and "$" not in text and "\t" not in text:
+        return text
+    text = _LATEX_WORDS.sub(r"\1", text)
+    text = re.sub("|".join(map(re.escape, _LATEX_ESCAPES)), lambda match: _LATEX_ESCAPES[match.group(0)], text)
+    text = _LATEX_MATH.sub("", text)
+    return _LATEX_COMMAND.sub(" ", text).replace("{", "").replace("}", "")
 
 
 def quoted_figures(text: str) -> list[tuple[str, float, int, int]]:
@@ -281,7 +303,9 @@ def conclusion_findings(text: str, history: dict, results: dict) -> dict:
     stands. In a sentence that names another run (the practical's, notebooks 7-9's recorded runs, a classmate's), the
     other figures are that run's and are not held against this one; a test accuracy is another run's only when that
     run is named at the phrase ("the practical's test accuracy of 0.8499"). Differences ("improved by 0.18", "7.2 %
-    lower") and intervals ("95 % interval 0.8473 to 0.8561") are not figures of a run."""
+    lower") and intervals ("95 % interval 0.8473 to 0.8561") are not figures of a run. Figures are read as students
+    write them: "test acc 0.852", "accuracy of 85.17 %", "$84.78\\%$" (LaTeX's wrappers are read away first)."""
+    text = plain_text(text)
     figures = run_figures(history, results)
     every = [value for values in figures.values() for value in values]
     test_accuracy = (figures.get("test accuracy") or [math.nan])[0]

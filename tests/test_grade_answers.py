@@ -6,15 +6,19 @@ example student's own answers, and changes what a student would change: the text
 """
 
 import csv
+import json
 import re
 import zipfile
 
 import pytest
-from handins import FIXTURES, STUDENT_ANSWERS, build_class, write_answers
+from handins import (FIXTURES, LESSON_10_ANSWERS, LESSON_10_CONCLUSION, SECOND_STUDENT_ANSWERS,
+                      SECOND_STUDENT_CONCLUSION, STUDENT_ANSWERS, STUDENT_CONCLUSION, THIRD_STUDENT_ANSWERS,
+                      THIRD_STUDENT_CONCLUSION, build_class, write_answers)
 from test_grade import full_run, grade_folder, hand_in, load, reasons, save  # noqa: F401 (fixtures)
 
 from labutils.course import grade
-from labutils.course.grade.answers import conclusion_text
+from labutils.course.grade.answers import conclusion_text, published_example_runs, published_example_share
+from labutils.course.grade.runs import PUBLISHED_RUNS, PUBLISHED_VARIABLE
 from labutils.course.manifest import answer_id
 from labutils.viva import (ANSWER_IDS, MODEL_ANSWERS, QUESTIONS, check_conclusion, conclusion_findings,
                            model_answer_shingles, normalised_words, written_answer)
@@ -149,6 +153,97 @@ def test_the_conclusion_cell_is_read_never_run_and_holds_only_the_text(hand_in):
     assert conclusion_text('MY_CONCLUSION = f"{__import__(\'os\')}"') is None
 
 
+@pytest.mark.parametrize("figure, flag", [
+    ("Test acc 0.852", None),  # the run's 0.8517, as a student shortens it (issue 35: it was "not quoted")
+    ("Test acc 0.923", "quotes test accuracy 0.923, but this run's is 0.8517"),  # not the run's (it passed unflagged)
+    (r"My test accuracy was $84.78\%$", "quotes test accuracy 84.78%, but this run's is 0.8517"),  # LaTeX only
+    (r"My test accuracy was $85.17\%$", None),
+])
+def test_a_conclusion_is_read_as_students_write_its_figures(hand_in, figure, flag):
+    rewrite(hand_in, {"conclusion": f"{figure}. The validation loss was lowest after epoch 3 and then went up while "
+                                    "the training loss kept falling, so the model began to overfit."})
+    sub = grade_folder(hand_in)[NB6]
+    assert sub.answer_flags.get("conclusion", []) == ([flag] if flag else []), reasons(sub)
+    assert sub.status == ("FLAGGED" if flag else "PASS"), reasons(sub)
+    assert "the conclusion does not quote the run's test accuracy" not in sub.notes
+
+
+def published_examples_file(tmp_path, keep=lambda example: True):
+    """The lab's published list with its runs left out (so a fixture is graded as a student's run) and only the
+    example answers ``keep`` picks."""
+    data = json.loads(PUBLISHED_RUNS.read_text(encoding="utf-8"))
+    data.update(run_ids=[], timings=[], examples=[example for example in data["examples"] if keep(example)])
+    path = tmp_path / "published.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def nb6_of(archive, folder):
+    with zipfile.ZipFile(archive) as opened:
+        opened.extract(NB6, folder)
+    return folder / NB6
+
+
+FIXTURE_ARCHIVES = sorted(path.name for path in FIXTURES.glob("*.zip"))
+
+
+@pytest.mark.parametrize("archive", FIXTURE_ARCHIVES)
+def test_the_published_list_holds_every_fixtures_example_answers(archive, tmp_path):
+    """tests/published_runs.py writes them; run it after a fixture's answers change."""
+    sub = grade_folder(nb6_of(FIXTURES / archive, tmp_path), required=())[NB6]
+    examples = [example["answers"] for example in json.loads(PUBLISHED_RUNS.read_text(encoding="utf-8"))["examples"]
+                if example["roll_no"] == sub.roll_no]
+    assert not sub.answers or sub.answers in examples, f"run python tests/published_runs.py ({archive})"
+
+
+@pytest.mark.parametrize("archive", FIXTURE_ARCHIVES)
+def test_a_students_own_answers_are_not_taken_for_the_labs_published_examples(archive, tmp_path, monkeypatch):
+    """Each fixture's student against every other student's published answers (the same student's other runs left
+    out): real answers, written independently, must raise no flag."""
+    roll = grade_folder(nb6_of(FIXTURES / archive, tmp_path / "roll"), required=())[NB6].roll_no
+    monkeypatch.setenv(PUBLISHED_VARIABLE, str(published_examples_file(tmp_path, lambda e: e["roll_no"] != roll)))
+    sub = grade_folder(nb6_of(FIXTURES / archive, tmp_path), required=())[NB6]
+    assert roll and not sub.answer_flags, sub.answer_flags
+
+
+def test_every_own_answer_is_far_from_the_other_students_published_ones():
+    """The margin, answer by answer: no answer of one example student shares a quarter of its own four-word runs
+    with another's published answer (the flag needs half)."""
+    examples = json.loads(PUBLISHED_RUNS.read_text(encoding="utf-8"))["examples"]
+    own = {"CS21-017": [STUDENT_ANSWERS | {"conclusion": STUDENT_CONCLUSION},
+                        LESSON_10_ANSWERS | {"conclusion": LESSON_10_CONCLUSION}],
+           "CS21-042": [SECOND_STUDENT_ANSWERS | {"conclusion": SECOND_STUDENT_CONCLUSION}],
+           "CS21-055": [THIRD_STUDENT_ANSWERS | {"conclusion": THIRD_STUDENT_CONCLUSION}]}
+    checked = 0
+    for roll, answer_sets in own.items():
+        others = published_example_runs([e for e in examples if e["roll_no"] != roll])
+        for answers in answer_sets:
+            for name, text in answers.items():
+                share, _ = published_example_share(name, text, "", others)
+                assert share < 0.25, (roll, name, share)
+                checked += 1
+    assert checked == 4 * 13
+
+
+def test_an_answer_copied_from_the_labs_published_examples_is_flagged(hand_in, tmp_path, monkeypatch):
+    """Rahul's and Meera's answers ship with the lab (its test hand-ins); Asha copies two of them, a word changed and
+    her own figures in the conclusion."""
+    monkeypatch.setenv(PUBLISHED_VARIABLE, str(published_examples_file(tmp_path, lambda e: e["roll_no"] != "CS21-017")))
+    copied_conclusion = THIRD_STUDENT_CONCLUSION.replace("0.8478", "0.8517").replace("epoch 1", "epoch 3")
+    rewrite(hand_in, {"Q5": SECOND_STUDENT_ANSWERS["Q5"].replace("wipes", "deletes"), "conclusion": copied_conclusion})
+    sub = grade_folder(hand_in)[NB6]
+    assert sub.status == "FLAGGED" and set(sub.answer_flags) == {"Q5", "conclusion"}, (reasons(sub), sub.answer_flags)
+    assert sub.answer_flags["Q5"][0].startswith("mostly the lab's published example answer (")
+    assert "Rahul Mehta" in sub.answer_flags["Q5"][0] and "Meera Iyer" in sub.answer_flags["conclusion"][0]
+
+
+def test_the_labs_own_run_handed_in_fails_as_published_not_as_copied_answers(hand_in, monkeypatch):
+    """Asha's hand-in is itself a published run: it fails for that, and its answers are not flagged again."""
+    monkeypatch.setenv(PUBLISHED_VARIABLE, str(PUBLISHED_RUNS))
+    sub = grade_folder(hand_in)[NB6]
+    assert "a run published with the lab" in reasons(sub) and not sub.answer_flags, sub.answer_flags
+
+
 def test_a_hand_in_of_lesson_6_is_graded_without_answers(tmp_path):
     """Version 6's notebook 6 had no answer cells: a real hand-in of it is graded as it was."""
     with zipfile.ZipFile(FIXTURES / "lesson-6-viva-hand-in.zip") as archive:
@@ -223,6 +318,23 @@ def test_a_written_answer_is_the_cell_without_the_labs_lines():
     ("My test accuracy was 0.8517 (95 % interval 0.8473 to 0.8561).", [], [], ["0.8517"]),
     ("My test accuracy was 85.17% (95% CI: 84.73%-85.61%).", [], [], ["85.17%"]),
     ("Test accuracy 0.923 (95 % interval 0.91 to 0.93).", ["0.923"], [], []),
+    # the ways students write figures (issue 35): "acc", "accuracy of", ":", "=", "is", percentages, LaTeX
+    ("Test acc 0.852", [], [], ["0.852"]),
+    ("Test acc 0.923", ["0.923"], [], []),
+    ("test acc: 0.8517, val acc 0.855", [], [], ["0.8517"]),
+    ("Test acc = 85.17 %.", [], [], ["85.17 %"]),
+    ("test_acc 0.923", ["0.923"], [], []),
+    ("My test accuracy is 85.2%.", [], [], ["85.2%"]),
+    ("The accuracy of my model on the test set was 0.8517.", [], [], ["0.8517"]),
+    ("Accuracy on the test set: 0.923.", ["0.923"], [], []),
+    ("Validation acc peaked at 0.95.", [], ["0.95"], []),
+    (r"My test accuracy was $84.78\%$.", ["84.78%"], [], []),
+    (r"My test accuracy was $85.17\%$.", [], [], ["85.17%"]),
+    (r"Test accuracy: $0.8517$, test loss $0.3528$.", [], [], ["0.8517"]),
+    (r"The test accuracy was \(0.85\).", [], [], ["0.85"]),
+    (r"$\text{test acc} = 85.2\,\%$", [], [], ["85.2 %"]),
+    (r"$\mathrm{Test\ accuracy} \approx 0.923$", ["0.923"], [], []),
+    ("$\t" + "ext{Test acc} = 0.8517$", [], [], ["0.8517"]),  # "\text" typed in a Python string: a tab, then "ext"
 ])
 def test_figures_in_a_conclusion_are_held_against_the_run(text, wrong, unmatched, quoted):
     found = conclusion_findings(text, HISTORY, RESULTS)
@@ -241,6 +353,7 @@ HISTORY_APART = {"loss": [0.45, 0.31, 0.26, 0.22, 0.18], "val_loss": [0.36, 0.33
     ("Best epoch: 3.", [("best", 3)]),
     ("Epoch 3 was the best.", [("best", 3)]),
     ("Validation accuracy peaked at 0.853 in epoch 4.", [("accuracy", 4)]),
+    ("Val acc peaked at 0.853 in epoch 4.", [("accuracy", 4)]),  # "acc" as students shorten it
     ("The validation accuracy was highest at epoch 3, after which the validation loss rose.", [("accuracy", 3)]),
     ("Epoch 5 had the highest validation accuracy.", []),
     # the epoch of the lowest validation loss is accepted as "best" only where the sentence speaks of the loss
@@ -259,6 +372,16 @@ def test_the_epoch_a_conclusion_calls_best_is_held_against_the_run(text, wrong, 
     check_conclusion(text, history=HISTORY_APART, results=RESULTS)
     printed = capsys.readouterr().out
     assert ("Correct it" in printed) == bool(wrong), printed
+
+
+def test_the_students_own_check_reads_acc_and_latex(capsys):
+    """check_conclusion in notebook 6 reads the figures as the grader does (issue 35's cases)."""
+    check_conclusion("Test acc 0.852; the learning curves showed overfitting.", history=HISTORY_APART, results=RESULTS)
+    assert "  - test accuracy: you quote 0.852; your run's is 0.8517: matches." in capsys.readouterr().out
+    check_conclusion("Test acc 0.923; the learning curves showed overfitting.", history=HISTORY_APART, results=RESULTS)
+    assert "you quote 0.923, but your run's is 0.8517. Quote your own run's." in capsys.readouterr().out
+    check_conclusion(r"My test accuracy was $84.78\%$.", history=HISTORY_APART, results=RESULTS)
+    assert "you quote 84.78%, but your run's is 0.8517" in capsys.readouterr().out
 
 
 def test_numbers_aside_a_model_answer_is_still_the_model_answer():

@@ -2,23 +2,30 @@
 
 Read as text, never run: an answer is a markdown cell (tagged ``metadata.labutils.answer``, or found by the heading
 the lab puts in it), the conclusion is the string assigned to ``MY_CONCLUSION``, read with :mod:`ast`. Reported per
-hand-in: answers still the placeholder (the notebook is INCOMPLETE), an answer that is mostly the lab's model answer,
-and a conclusion that quotes figures of another run (FLAGGED). Answers shared between classmates are found across the
-class, in :func:`flag_shared_answers`.
+hand-in: answers still the placeholder (the notebook is INCOMPLETE), an answer that is mostly the lab's model answer
+or one of the lab's published example answers (its test hand-ins' students', shipped in ``published_runs.json``), and a
+conclusion that quotes figures of another run (FLAGGED). Answers shared between classmates are found across the class,
+in :func:`flag_shared_answers`.
 """
 
 from __future__ import annotations
 
 import ast
+import json
+import os
 import re
+import warnings
 from collections import Counter, defaultdict
+from functools import cache
 from itertools import combinations
+from pathlib import Path
 
 from ...evidence import VIVA_EPOCH, VIVA_METRIC, VIVA_RUN
 from ...viva import (ANSWER_HEADING_LINE, CONCLUSION_NAME, conclusion_findings, containment, is_written,
                      QUESTIONS, model_answer_shingles, normalised_words, shingles, written_answer, written_conclusion)
 from ..manifest import answer_id, cell_source, utf8_safe
 from .read import outputs_text
+from .runs import PUBLISHED_RUNS, PUBLISHED_VARIABLE, published_runs
 from .submission import Submission
 
 MAX_ANSWER_CHARS = 20_000  # a long answer is a few hundred words; anything longer is cut for the reports
@@ -27,6 +34,8 @@ COPY_MIN_WORDS = 8  # shorter answers ("the vanishing gradient") can be the same
 COPY_MIN_RUNS = 15  # classmates share at least this many four-word runs of their own (about 18 words) to be flagged
 COMMON_RUN_TEXTS = 20  # a run in more texts than this (or a tenth of the class's) is common phrasing
 MODEL_COPY_SHARE = 0.5  # this share of an answer's four-word runs in the model answer: mostly the model answer
+PUBLISHED_EXAMPLE = "mostly the lab's published example answer"  # the same share of one published example's runs
+PUBLISHED_MIN_RUNS = 5  # an answer with fewer four-word runs of its own is not compared with the published examples
 CLASSMATE_COPY_SHARE = 0.6  # this share of the shorter answer's runs in the other: one answer, twice
 NAMED_CLASSMATES = 3  # a flag names this many classmates, then counts the rest
 
@@ -53,7 +62,9 @@ def is_conclusion_cell(cell: dict) -> bool:
 def conclusion_text(source: str) -> str | None:
     """The string the conclusion cell assigns, or None when the cell holds anything else (it is read, not run)."""
     try:
-        tree = ast.parse(utf8_safe(source))
+        with warnings.catch_warnings():  # "$84.78\%$" in a plain string: an invalid escape, which Python warns of
+            warnings.simplefilter("ignore")
+            tree = ast.parse(utf8_safe(source))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Assign):
@@ -122,6 +133,7 @@ def read_answers(notebook: dict, entry: dict, evidence_cells: dict[str, dict], s
                                    "answer's, numbers aside)")
     sub.answer_evidence["conclusion"] = utf8_safe("".join(
         outputs_text(evidence_cells[name]) for name in ("viva-run", "viva-epochs") if name in evidence_cells))[-MAX_EVIDENCE_CHARS:]
+    _flag_published_examples(sub)
     if "conclusion" in sub.answers and "conclusion" not in sub.unanswered:
         history, results = _run_figures(evidence_cells)
         if "test_accuracy" not in results:
@@ -145,7 +157,7 @@ def read_answers(notebook: dict, entry: dict, evidence_cells: dict[str, dict], s
             sub.notes.append("the conclusion does not quote the run's test accuracy")
 
 
-def _own_runs(sub: Submission, name: str, text: str) -> frozenset:
+def own_runs(name: str, text: str, evidence: str = "") -> frozenset:
     """The four-word runs of an answer that are the student's to write: without those of the question, of the lab's
     model answer (copying that has its own flag), and of what the evidence cell printed (numbers aside, every
     student's evidence reads the same, and pasting it is invited)."""
@@ -153,8 +165,77 @@ def _own_runs(sub: Submission, name: str, text: str) -> frozenset:
     if name.startswith("Q") and name[1:].isdigit() and int(name[1:]) in QUESTIONS:
         number = int(name[1:])
         runs -= model_answer_shingles(number) | shingles(normalised_words(QUESTIONS[number]))
-    runs -= shingles(normalised_words(sub.answer_evidence.get(name, "")))
+    runs -= shingles(normalised_words(evidence))
     return frozenset(runs)
+
+
+def _own_runs(sub: Submission, name: str, text: str) -> frozenset:
+    return own_runs(name, text, sub.answer_evidence.get(name, ""))
+
+
+# --- the lab's published example answers ------------------------------------------------------------------------
+# The example students' answers and conclusions in the lab's test hand-ins (tests/fixtures) can be downloaded with the
+# lab; tests/published_runs.py writes them into published_runs.json ("examples"), beside the published runs.
+
+
+def published_example_runs(examples: list) -> dict[str, tuple[tuple[str, frozenset], ...]]:
+    """Each published example answer's four-word runs (numbers aside), by answer id, with its example student."""
+    found: dict[str, list] = defaultdict(list)
+    for example in examples:
+        if not isinstance(example, dict) or not isinstance(example.get("answers"), dict):
+            continue
+        student = str(example.get("student") or "?")[:80]
+        for name, text in example["answers"].items():
+            if isinstance(text, str) and is_written(text):
+                found[str(name)].append((student, frozenset(shingles(normalised_words(text)))))
+    return {name: tuple(runs) for name, runs in found.items()}
+
+
+@cache
+def _published_examples(path: str) -> dict[str, tuple[tuple[str, frozenset], ...]]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8")) if path else {}
+    except (OSError, ValueError):
+        return {}
+    examples = data.get("examples") if isinstance(data, dict) else None
+    return published_example_runs(examples if isinstance(examples, list) else [])
+
+
+def published_examples() -> dict[str, tuple[tuple[str, frozenset], ...]]:
+    """The published example answers, from the list the published runs are in (``LABUTILS_PUBLISHED_RUNS``; none
+    when it is empty, as in the lab's own tests, which grade its fixtures as students' runs)."""
+    return _published_examples(os.environ.get(PUBLISHED_VARIABLE, str(PUBLISHED_RUNS)))
+
+
+def published_example_share(name: str, text: str, evidence: str, examples: dict) -> tuple[float, str]:
+    """The largest share of the answer's own four-word runs that one published example answer to the same question
+    holds, and that example's student (0 for an answer too short to compare)."""
+    runs = own_runs(name, text, evidence)
+    if len(normalised_words(text)) < COPY_MIN_WORDS or len(runs) < PUBLISHED_MIN_RUNS:
+        return 0.0, ""
+    best = (0.0, "")
+    for student, example in examples.get(name, ()):
+        share = containment(runs, example)
+        if share > best[0]:
+            best = (share, student)
+    return best
+
+
+def _flag_published_examples(sub: Submission) -> None:
+    """Flag each answer that is mostly one of the lab's published example answers. A hand-in that is itself one of
+    the lab's published runs (its run id is) fails for that, and is not compared again."""
+    run_ids, _ = published_runs()
+    examples = published_examples() if sub.run_id.lower() not in run_ids else {}
+    if not examples:
+        return
+    for name, text in sub.answers.items():
+        if name in sub.unanswered or any(flag.startswith("mostly the lab's model answer")
+                                         for flag in sub.answer_flags.get(name, [])):
+            continue
+        share, student = published_example_share(name, text, sub.answer_evidence.get(name, ""), examples)
+        if share >= MODEL_COPY_SHARE:
+            sub.flag(name, f"{PUBLISHED_EXAMPLE} ({share:.0%} of its four-word runs are example student {student}'s, "
+                           "from the lab's test hand-ins that anyone can download; numbers aside)")
 
 
 def flag_shared_answers(subs: list[Submission], same_student) -> None:

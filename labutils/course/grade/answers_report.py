@@ -94,8 +94,8 @@ div.model {{ white-space: pre-wrap; background: #eef4fb; padding: 8px; font-size
 <h1>LSTM-on-IMDb lab: viva answers and conclusions to mark</h1>
 <p>{len(sheets)} hand-in(s) of notebook 6 with written answers; graded {_e(settings.now.isoformat(timespec="seconds"))}.
 Each question shows every student's answer beside what their own evidence cell printed (their run's figures). Flags
-are the grader's: an answer that is mostly the lab's model answer, the same answer as a classmate's (up to three
-others are named, the rest counted; the grader does not say who wrote it first), a conclusion that quotes a figure of another run. They are for you to
+are the grader's: an answer that is mostly the lab's model answer or its published example answer, the same answer
+as a classmate's (up to three others are named, the rest counted; the grader does not say who wrote it first), a conclusion that quotes a figure of another run. They are for you to
 judge, as is everything else here. Marks go in the CSV (<code>--answers-csv</code>).</p>
 <nav>{contents}</nav>
 {"".join(sections)}
