@@ -23,8 +23,8 @@ FULL_RUN_ARCHIVE = FIXTURES / "full-run-hand-in.zip"
 # that independent runs are not taken for copies (tests/test_grade_class.py).
 SECOND_RUN_ARCHIVE = FIXTURES / "second-run-hand-in.zip"  # Rahul Mehta, CS21-042
 THIRD_RUN_ARCHIVE = FIXTURES / "third-run-hand-in.zip"  # Meera Iyer, CS21-055
-# The same example student's full run of lesson version 10 (2026-12-07): the notebooks that print intervals and verdicts.
-LESSON_10_ARCHIVE = FIXTURES / "lesson-10-hand-in.zip"  # Asha Verma, CS21-017
+# The same example student's full run of lesson version 11 (2026-12-07): the notebooks that print intervals and verdicts.
+LESSON_11_ARCHIVE = FIXTURES / "lesson-11-hand-in.zip"  # Asha Verma, CS21-017; LESSON_10_ANSWERS are true of it
 
 EXAMPLE_STUDENT = {"<your name>": "Asha Verma", "<your roll number>": "CS21-017",
                    "<e.g. VIIth Sem / IVth Year>": "VIIth Sem / IVth Year", "<e.g. 2025-2026 [ODD]>": "2026-2027 [ODD]",

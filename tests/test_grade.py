@@ -3,7 +3,7 @@
 Real hand-ins:
 * ``tests/fixtures/full-run-hand-in.zip``: the six notebooks executed by ``python -m labutils run``
   with the full profile (see tests/fixtures/README.md for how they were made), and the same student's run of lesson
-  version 10 (``lesson-10-hand-in.zip``);
+  version 11 (``lesson-11-hand-in.zip``);
 * a smoke-profile run made here, by the runner, from the committed notebooks.
 Every tampered case starts from the full run and changes one thing.
 """
@@ -20,7 +20,7 @@ import time
 import unicodedata
 
 import pytest
-from handins import LESSON_10_ARCHIVE, SECOND_RUN_ARCHIVE, build_class, runner_ids, smoke_run_ids, unpack_full_run
+from handins import LESSON_11_ARCHIVE, SECOND_RUN_ARCHIVE, build_class, runner_ids, smoke_run_ids, unpack_full_run
 from helpers import ROOT
 
 from labutils.course import grade
@@ -97,13 +97,13 @@ def test_the_full_profile_run_passes(hand_in):
 
 
 def test_a_full_run_of_the_lesson_with_intervals_and_verdicts_passes(tmp_path):
-    """Lesson version 10 (issue 34): notebooks 4 and 5 print intervals and paired verdicts, notebook 6 an interval the
+    """Lesson version 11 (issue 34): notebooks 4 and 5 print intervals and paired verdicts, notebook 6 an interval the
     conclusion quotes; the example student's real full run of it grades as every earlier one did."""
-    graded = grade_folder(unpack_full_run(tmp_path / "asha", LESSON_10_ARCHIVE), required=tuple(runner_ids()))
+    graded = grade_folder(unpack_full_run(tmp_path / "asha", LESSON_11_ARCHIVE), required=tuple(runner_ids()))
     assert len(graded) == 6
     for sub in graded.values():
         assert sub.status == "PASS", f"{sub.path}: {reasons(sub)}"
-        assert sub.lesson_version == "10" and sub.exercises_correct == sub.exercises_total
+        assert sub.lesson_version == "11" and sub.exercises_correct == sub.exercises_total
     assert not graded["06_viva_voce.ipynb"].answer_flags and not graded["06_viva_voce.ipynb"].unanswered
 
 
