@@ -27,7 +27,7 @@ from labutils.course.grade.answers_report import write_answers_html
 from labutils.course.grade.html_report import write_html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from handins import build_class, unpack_full_run  # noqa: E402  (the tests' hand-ins, shared)
+from handins import FIXTURE_LESSONS, build_class, unpack_full_run  # noqa: E402  (the tests' hand-ins, shared)
 
 
 def make_hostile(folder: Path) -> None:
@@ -68,14 +68,15 @@ def main() -> None:
             make_hostile(folder)
         size_mb = sum(p.stat().st_size for p in folder.rglob("*.ipynb")) / 2**20
         seconds, cpu_seconds, results = [], [], None
+        settings = grade.Settings(required=grade.required_notebooks("practical", grade.load_manifest()),
+                                  lessons=FIXTURE_LESSONS)  # the fixture's lesson, as its teacher would state it
         for _ in range(args.repeats):
             started, started_cpu = time.perf_counter(), time.process_time()
-            results = grade.grade_paths([folder], grade.Settings(required=grade.required_notebooks("practical", grade.load_manifest())))
+            results = grade.grade_paths([folder], settings)
             seconds.append(time.perf_counter() - started)
             cpu_seconds.append(time.process_time() - started_cpu)
         report_bytes = {}
         if args.reports:
-            settings = grade.Settings()
             for name, write in (("csv", lambda p: grade.write_csv(results, p)),
                                 ("json", lambda p: grade.write_json(results, p, settings, 0.0)),
                                 ("html", lambda p: write_html(results, p, settings, 0.0)),

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 
 from labutils.course import catalogue, grade
-from labutils.course.manifest import answer_id, exercise_id
+from labutils.course.manifest import answer_id, exercise_id, load_manifest
 from labutils.exercises import registered
 from labutils.viva import ANSWER_HEADING_LINE, ANSWER_PLACEHOLDER, CONCLUSION_NAME, CONCLUSION_PLACEHOLDER
 
@@ -25,6 +25,10 @@ SECOND_RUN_ARCHIVE = FIXTURES / "second-run-hand-in.zip"  # Rahul Mehta, CS21-04
 THIRD_RUN_ARCHIVE = FIXTURES / "third-run-hand-in.zip"  # Meera Iyer, CS21-055
 # The same example student's full run of lesson version 11 (2026-12-07): the notebooks that print intervals and verdicts.
 LESSON_11_ARCHIVE = FIXTURES / "lesson-11-hand-in.zip"  # Asha Verma, CS21-017; LESSON_10_ANSWERS are true of it
+# The lesson versions of the hand-ins the tests grade, as a teacher states them (--lesson): the fixtures' (7 and 11)
+# and the smoke run's, made from the committed notebooks (the current version).
+FIXTURE_LESSONS = tuple(dict.fromkeys(("7", "11", load_manifest()["version"])))
+LESSON_ARGS = ("--lesson", ",".join(FIXTURE_LESSONS))
 
 EXAMPLE_STUDENT = {"<your name>": "Asha Verma", "<your roll number>": "CS21-017",
                    "<e.g. VIIth Sem / IVth Year>": "VIIth Sem / IVth Year", "<e.g. 2025-2026 [ODD]>": "2026-2027 [ODD]",

@@ -6,7 +6,7 @@ import re
 import shutil
 
 import pytest
-from handins import answer_line, fill_identity
+from handins import FIXTURE_LESSONS, answer_line, fill_identity
 from helpers import NOTEBOOKS, ROOT
 
 from labutils import evidence
@@ -119,7 +119,7 @@ def test_the_published_solutions_pass_their_checks_in_the_later_notebooks(smoke_
 
 
 def test_the_grader_counts_correct_checks_as_information(smoke_hand_in, tmp_path):
-    subs = grade.grade_paths([smoke_hand_in], grade.Settings(profile="smoke"))
+    subs = grade.grade_paths([smoke_hand_in], grade.Settings(lessons=FIXTURE_LESSONS, profile="smoke"))
     graded = {sub.notebook: sub for sub in subs}
     first = next(sub for notebook, sub in graded.items() if notebook.endswith("01_lstm_theory_and_gates"))
     assert (first.exercises_correct, first.exercises_total, first.status) == (4, 4, "PASS")  # edited cells allowed
@@ -135,7 +135,7 @@ def test_the_grader_counts_correct_checks_as_information(smoke_hand_in, tmp_path
     unanswered = tmp_path / "unanswered" / notebook_path.name
     unanswered.parent.mkdir()
     unanswered.write_text(json.dumps(notebook), encoding="utf-8")
-    again = grade.grade_paths([unanswered], grade.Settings(profile="smoke"))[0]
+    again = grade.grade_paths([unanswered], grade.Settings(lessons=FIXTURE_LESSONS, profile="smoke"))[0]
     assert (again.exercises_correct, again.exercises_total, again.status) == (0, 4, first.status)
 
 
@@ -147,7 +147,7 @@ def graded_copy(smoke_hand_in, tmp_path, change):
     copy = tmp_path / "copy" / path.name
     copy.parent.mkdir(exist_ok=True)
     copy.write_text(json.dumps(notebook), encoding="utf-8")
-    return grade.grade_paths([copy], grade.Settings(profile="smoke", min_accuracy=0.0))[0]
+    return grade.grade_paths([copy], grade.Settings(lessons=FIXTURE_LESSONS, profile="smoke", min_accuracy=0.0))[0]
 
 
 def test_an_exercise_tag_exempts_nothing_between_the_lesson_cells(smoke_hand_in, tmp_path):

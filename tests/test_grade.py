@@ -20,7 +20,7 @@ import time
 import unicodedata
 
 import pytest
-from handins import LESSON_11_ARCHIVE, SECOND_RUN_ARCHIVE, build_class, runner_ids, smoke_run_ids, unpack_full_run
+from handins import FIXTURE_LESSONS, LESSON_11_ARCHIVE, LESSON_ARGS, SECOND_RUN_ARCHIVE, build_class, runner_ids, smoke_run_ids, unpack_full_run
 from helpers import ROOT
 
 from labutils.course import grade
@@ -50,7 +50,7 @@ def set_source(cell, text):
 def grade_folder(*paths, **settings):
     """The graded notebooks (and missing ones) by file name; files not graded (the runner's results.json) left out."""
     return {sub.path.rsplit("/", 1)[-1] if sub.path else sub.notebook: sub
-            for sub in grade.grade_paths(list(paths), grade.Settings(**settings)) if sub.status != "NOT GRADED"}
+            for sub in grade.grade_paths(list(paths), grade.Settings(**{"lessons": FIXTURE_LESSONS, **settings})) if sub.status != "NOT GRADED"}
 
 
 def reasons(sub):
@@ -108,7 +108,7 @@ def test_a_full_run_of_the_lesson_with_intervals_and_verdicts_passes(tmp_path):
 
 
 def test_the_command_line_exits_0_and_writes_csv_and_json(hand_in, tmp_path, capsys):
-    code = grade.main([str(hand_in), "--csv", str(tmp_path / "grades.csv"), "--json", str(tmp_path / "grades.json")])
+    code = grade.main([*LESSON_ARGS, str(hand_in), "--csv", str(tmp_path / "grades.csv"), "--json", str(tmp_path / "grades.json")])
     out = capsys.readouterr().out
     assert code == 0, out
     assert "Asha Verma (CS21-017): 6 of 6 pass" in out and "6 pass, 0 incomplete, 0 flagged, 0 fail, 0 missing" in out
@@ -365,12 +365,12 @@ def test_a_notebook_handed_in_twice_by_one_student(hand_in):
 
 def test_missing_notebooks_are_listed_per_student(hand_in, capsys):
     (hand_in / "06_viva_voce.ipynb").unlink()
-    graded = grade.grade_paths([hand_in], grade.Settings(required=tuple(runner_ids())))
+    graded = grade.grade_paths([hand_in], grade.Settings(lessons=FIXTURE_LESSONS, required=tuple(runner_ids())))
     missing = [sub for sub in graded if sub.status == "MISSING"]
     assert [sub.notebook for sub in missing] == ["lstm-imdb/06_viva_voce"] and missing[0].roll_no == "CS21-017"
-    assert grade.main([str(hand_in)]) == 1
-    assert grade.main([str(hand_in), "--require", "none"]) == 0
-    assert grade.main([str(hand_in), "--require", "04,05"]) == 0
+    assert grade.main([*LESSON_ARGS, str(hand_in)]) == 1
+    assert grade.main([*LESSON_ARGS, str(hand_in), "--require", "none"]) == 0
+    assert grade.main([*LESSON_ARGS, str(hand_in), "--require", "04,05"]) == 0
     capsys.readouterr()
 
 
@@ -418,14 +418,14 @@ def test_bad_input_gets_a_reason_and_the_class_is_still_graded(full_run, hand_in
         assert graded[name].status == "FAIL" and reason in reasons(graded[name]), (name, reasons(graded[name]))
         assert "could not be graded" not in reasons(graded[name])
     assert all(graded[path.name].status == "PASS" for path in full_run.glob("*.ipynb"))
-    assert grade.main([str(junk)]) == 1
+    assert grade.main([*LESSON_ARGS, str(junk)]) == 1
     out = capsys.readouterr().out  # the files name no student; the folder's notebooks do: shown as hers
     assert "Traceback" not in out and "Asha Verma (CS21-017): 6 of 16 pass" in out
 
 
 def test_paths_that_do_not_exist_or_hold_no_notebooks(tmp_path, capsys):
-    assert grade.main([str(tmp_path / "nowhere")]) == 2
-    assert grade.main([str(tmp_path)]) == 2
+    assert grade.main([*LESSON_ARGS, str(tmp_path / "nowhere")]) == 2
+    assert grade.main([*LESSON_ARGS, str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "No such file or folder" in err and "No notebooks" in err
 
@@ -433,7 +433,7 @@ def test_paths_that_do_not_exist_or_hold_no_notebooks(tmp_path, capsys):
 def test_student_text_cannot_become_a_spreadsheet_formula_or_a_terminal_escape(hand_in, tmp_path, capsys):
     for path in hand_in.glob("*.ipynb"):
         path.write_text(path.read_text().replace("Asha Verma", "=HYPERLINK('x')\\u001b[2J"))
-    grade.main([str(hand_in), "--csv", str(tmp_path / "grades.csv")])
+    grade.main([*LESSON_ARGS, str(hand_in), "--csv", str(tmp_path / "grades.csv")])
     out = capsys.readouterr().out
     assert "\x1b" not in out
     rows = list(csv.DictReader((tmp_path / "grades.csv").open()))
@@ -443,7 +443,7 @@ def test_student_text_cannot_become_a_spreadsheet_formula_or_a_terminal_escape(h
 def test_a_class_of_many_students(full_run, tmp_path):
     """Correctness at class size; the time is measured by benchmarks/grade_class.py."""
     assert build_class(full_run, tmp_path, students=40) == 240
-    graded = grade.grade_paths([tmp_path])
+    graded = grade.grade_paths([tmp_path], grade.Settings(lessons=FIXTURE_LESSONS))
     assert len(graded) == 240 and all(sub.status == "PASS" for sub in graded), {reasons(s) for s in graded}
 
 
@@ -475,7 +475,7 @@ def strict_json(path):
 def test_text_that_is_not_unicode_never_costs_the_class_its_reports(hand_in, tmp_path, capsys):
     rename_student(hand_in, "\udc80sha Verma")  # a lone surrogate, which JSON escapes allow
     (hand_in / NB4).rename(hand_in / os.fsdecode(b"04_\xff.ipynb"))  # a file name that is not UTF-8
-    assert grade.main([str(hand_in), "--csv", str(tmp_path / "g.csv"), "--json", str(tmp_path / "g.json")]) in (0, 1)
+    assert grade.main([*LESSON_ARGS, str(hand_in), "--csv", str(tmp_path / "g.csv"), "--json", str(tmp_path / "g.json")]) in (0, 1)
     report = strict_json(tmp_path / "g.json")
     assert len(report["submissions"]) == 6 and "?sha Verma" in {s["student_name"] for s in report["submissions"]}
     rows = list(csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8")))
@@ -484,7 +484,7 @@ def test_text_that_is_not_unicode_never_costs_the_class_its_reports(hand_in, tmp
 
 def test_a_terminal_that_cannot_show_a_name_gets_a_question_mark_not_a_crash(hand_in, tmp_path):
     rename_student(hand_in, "Nguyễn Văn An")
-    result = subprocess.run([sys.executable, "-P", "-m", "labutils", "grade", str(hand_in), "--json", str(tmp_path / "g.json")],
+    result = subprocess.run([sys.executable, "-P", "-m", "labutils", "grade", *LESSON_ARGS, str(hand_in), "--json", str(tmp_path / "g.json")],
                             capture_output=True, env={**os.environ, "PYTHONIOENCODING": "cp1252"}, cwd=tmp_path)
     assert result.returncode == 0, result.stderr.decode("cp1252", "replace")[-800:]
     assert "Nguy?n V?n An (CS21-017): 6 of 6 pass".encode("cp1252") in result.stdout
@@ -496,7 +496,7 @@ def test_an_infinite_accuracy_is_a_reason_and_the_json_stays_valid(hand_in, tmp_
         r"Test accuracy: \S+", "Test accuracy: 1e999", text)))
     sub = grade_folder(hand_in)[NB5]
     assert "the printed test accuracy 1e999 is not between 0 and 1" in reasons(sub) and sub.test_accuracy is None
-    grade.main([str(hand_in), "--json", str(tmp_path / "g.json")])
+    grade.main([*LESSON_ARGS, str(hand_in), "--json", str(tmp_path / "g.json")])
     assert strict_json(tmp_path / "g.json")
 
 
@@ -549,7 +549,7 @@ def test_a_link_to_a_classmates_notebook_is_skipped_and_hurts_nobody(full_run, s
     (rahul / NB5).unlink()
     (rahul / NB5).symlink_to(asha / NB5)  # Rahul "hands in" Asha's notebook 5
     (rahul / "linked-folder").symlink_to(asha, target_is_directory=True)
-    code = grade.main([str(tmp_path), "--require", "none"])
+    code = grade.main([*LESSON_ARGS, str(tmp_path), "--require", "none"])
     out = capsys.readouterr().out
     assert f"NOT GRADED  {rahul / NB5}: a link, not followed" in out and "a link to a folder, not followed" in out
     assert "Asha Verma (CS21-017): 6 of 6 pass" in out and "Rahul Mehta (CS21-042): 5 of 5 pass" in out and code == 1
@@ -569,7 +569,7 @@ def test_grading_from_inside_the_class_folder_imports_nothing_from_it(hand_in):
     marker = hand_in / "imported.txt"
     (hand_in / "csv.py").write_text(f"open({str(marker)!r}, 'w').write('a student module ran')\n")
     (hand_in / "difflib.py").write_text(f"open({str(marker)!r}, 'w').write('a student module ran')\n")
-    result = subprocess.run([sys.executable, "-P", "-m", "labutils", "grade", "."], capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-P", "-m", "labutils", "grade", *LESSON_ARGS, "."], capture_output=True, text=True,
                             cwd=hand_in)
     assert result.returncode == 1 and "6 pass" in result.stdout, result.stderr[-800:]  # 1: two files not graded
     assert "NOT GRADED  csv.py: a Python script, not a notebook" in result.stdout and not marker.exists()
@@ -613,14 +613,14 @@ def test_a_hand_in_of_an_earlier_release_is_graded_against_its_own_lesson(hand_i
     manifest, new_version = lesson_changed_again
     current = manifest["version"]
     assert new_version == current and int(current) > 2 and set(manifest["versions"]) >= {"1", "2", current}
-    graded = {sub.path.rsplit("/", 1)[-1]: sub for sub in grade.grade_paths([hand_in], grade.Settings(), manifest)}
+    graded = {sub.path.rsplit("/", 1)[-1]: sub for sub in grade.grade_paths([hand_in], grade.Settings(lessons=FIXTURE_LESSONS), manifest)}
     assert all(sub.status == "PASS" for sub in graded.values()), {k: reasons(s) for k, s in graded.items()}
     assert 2 <= int(graded[NB5].lesson_version) < int(current)  # graded against the version it came from
     # a grader that knows only the newest lesson, given a hand-in that names no version (made before versions were
     # stamped): it compares the cells with the newest lesson
     tamper(hand_in, NB5, lambda nb: nb["metadata"]["labutils"].pop("lesson_version", None))
     without_history = dict(manifest, versions={current: manifest["notebooks"]})
-    old_only = {sub.path.rsplit("/", 1)[-1]: sub for sub in grade.grade_paths([hand_in], grade.Settings(), without_history)}
+    old_only = {sub.path.rsplit("/", 1)[-1]: sub for sub in grade.grade_paths([hand_in], grade.Settings(lessons=FIXTURE_LESSONS), without_history)}
     assert "lesson cell changed" in reasons(old_only[NB5])  # what a one-version grader did to such a student
 
 
@@ -639,7 +639,7 @@ def test_a_stated_lesson_version_is_used_or_named_as_unknown(hand_in, tmp_path, 
         assert sub.status == "PASS" and sub.lesson_version == own
     else:
         assert "made from lesson version '99', which this grader does not know (it knows 1, 2" in reasons(sub)
-    grade.main([str(hand_in), "--csv", str(tmp_path / "g.csv"), "--require", "none"])
+    grade.main([*LESSON_ARGS, str(hand_in), "--csv", str(tmp_path / "g.csv"), "--require", "none"])
     assert f"[lesson v{own}]" in capsys.readouterr().out
     rows = {row["notebook"]: row for row in csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8"))}
     others = [row for notebook, row in rows.items() if notebook != "lstm-imdb/05_test_evaluation_and_confusion_matrix"]
@@ -647,10 +647,28 @@ def test_a_stated_lesson_version_is_used_or_named_as_unknown(hand_in, tmp_path, 
     assert rows["lstm-imdb/05_test_evaluation_and_confusion_matrix"]["lesson_version"] == (own if passes else "")
 
 
+def test_the_lesson_version_is_the_teachers_to_state(hand_in, tmp_path, capsys):
+    """Last year's whole hand-in (lesson 7) passed unremarked; now the class's version is the grader's current one
+    unless the teacher says otherwise, and a notebook of another version is flagged with both versions named."""
+    current, own = grade.load_manifest()["version"], fixture_version(hand_in)
+    graded = grade_folder(hand_in, lessons=None)  # stated nothing: the current lesson
+    assert all(sub.status == "FLAGGED" and not sub.reasons for sub in graded.values()), {k: reasons(s) for k, s in graded.items()}
+    assert graded[NB5].flag_lines() == [f"lesson: made from lesson version {own}, not {current} as this class "
+                                        f"(--lesson): an old copy of the notebook? If the class used {own}, grade "
+                                        f"with --lesson {own}"]
+    assert {sub.status for sub in grade_folder(hand_in, lessons=(own,)).values()} == {"PASS"}
+    assert {sub.status for sub in grade_folder(hand_in, lessons=(grade.ANY_LESSON,)).values()} == {"PASS"}
+    assert grade.main([str(hand_in), "--lesson", own, "--quiet"]) == 0
+    assert f"lesson {own}," in capsys.readouterr().out  # the summary says which version it graded against
+    with pytest.raises(SystemExit):
+        grade.main([str(hand_in), "--lesson", "99"])
+    assert "--lesson: this grader knows no lesson version '99'" in capsys.readouterr().err
+
+
 def test_the_html_report_shows_the_class_and_escapes_every_student_text(hand_in, tmp_path):
     rename_student(hand_in, "<script>alert('x')</script> & Eve")
     tamper(hand_in, NB4, lambda nb: set_source(code_cell(nb, "EPOCHS = 5"), "BATCH_SIZE = 64\nEPOCHS = 1\nVALIDATION_SPLIT = 0.2"))
-    assert grade.main([str(hand_in), "--html", str(tmp_path / "class.html"), "--quiet"]) == 1
+    assert grade.main([*LESSON_ARGS, str(hand_in), "--html", str(tmp_path / "class.html"), "--quiet"]) == 1
     page = (tmp_path / "class.html").read_text(encoding="utf-8")
     assert "<script" not in page and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; Eve" in page
     own = fixture_version(hand_in)

@@ -11,7 +11,7 @@ import re
 import zipfile
 
 import pytest
-from handins import (FIXTURES, LESSON_10_ANSWERS, LESSON_10_CONCLUSION, SECOND_STUDENT_ANSWERS,
+from handins import (FIXTURE_LESSONS, FIXTURES, LESSON_10_ANSWERS, LESSON_ARGS, LESSON_10_CONCLUSION, SECOND_STUDENT_ANSWERS,
                       SECOND_STUDENT_CONCLUSION, STUDENT_ANSWERS, STUDENT_CONCLUSION, THIRD_STUDENT_ANSWERS,
                       THIRD_STUDENT_CONCLUSION, build_class, write_answers)
 from test_grade import full_run, grade_folder, hand_in, load, reasons, save  # noqa: F401 (fixtures)
@@ -57,7 +57,7 @@ def test_placeholders_are_reported_per_question(hand_in, tmp_path, capsys):
     save(notebook, hand_in / NB6)
     sub = grade_folder(hand_in)[NB6]
     assert sub.status == "INCOMPLETE" and sub.unanswered == ["Q3", "Q7", "conclusion"], reasons(sub)
-    assert grade.main([str(hand_in), "--csv", str(tmp_path / "g.csv")]) == 1
+    assert grade.main([*LESSON_ARGS, str(hand_in), "--csv", str(tmp_path / "g.csv")]) == 1
     out = capsys.readouterr().out
     assert "INCOMPLETE" in out and "unwritten: Q3, Q7, conclusion" in out and "1 incomplete" in out
     row = next(r for r in csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8")) if r["notebook"].endswith("viva_voce"))
@@ -100,7 +100,7 @@ def test_classmates_with_the_same_answer_are_both_named(full_run, tmp_path):
               "so the network can choose to keep or drop what it stored before.")
     rewrite(first, {"Q5": shared})
     rewrite(second, {"Q5": shared.replace("drop", "delete") + " I saw this in my run."})  # nearly, not exactly
-    graded = {(sub.roll_no, sub.notebook): sub for sub in grade.grade_paths([tmp_path])}
+    graded = {(sub.roll_no, sub.notebook): sub for sub in grade.grade_paths([tmp_path], grade.Settings(lessons=FIXTURE_LESSONS))}
     nb6 = {roll: sub for (roll, notebook), sub in graded.items() if notebook.endswith("viva_voce")}
     assert nb6["CS21-000"].status == nb6["CS21-001"].status == "FLAGGED"
     assert "the same answer as Student 1 (CS21-001)" in nb6["CS21-000"].answer_flags["Q5"][0]
@@ -112,7 +112,7 @@ def test_classmates_with_the_same_answer_are_both_named(full_run, tmp_path):
 
 def test_a_class_that_handed_round_one_set_of_answers_is_flagged_once_each(full_run, tmp_path):
     build_class(full_run, tmp_path, students=5, own_answers=False)
-    nb6 = [sub for sub in grade.grade_paths([tmp_path]) if sub.notebook.endswith("viva_voce")]
+    nb6 = [sub for sub in grade.grade_paths([tmp_path], grade.Settings(lessons=FIXTURE_LESSONS)) if sub.notebook.endswith("viva_voce")]
     assert len(nb6) == 5 and all(sub.status == "FLAGGED" for sub in nb6)
     assert all(len(sub.answer_flags["Q1"]) == 1 and "and 1 more" in sub.answer_flags["Q1"][0] for sub in nb6)
 
@@ -202,7 +202,7 @@ def test_a_students_own_answers_are_not_taken_for_the_labs_published_examples(ar
     out): real answers, written independently, must raise no flag."""
     roll = grade_folder(nb6_of(FIXTURES / archive, tmp_path / "roll"), required=())[NB6].roll_no
     monkeypatch.setenv(PUBLISHED_VARIABLE, str(published_examples_file(tmp_path, lambda e: e["roll_no"] != roll)))
-    sub = grade_folder(nb6_of(FIXTURES / archive, tmp_path), required=())[NB6]
+    sub = grade_folder(nb6_of(FIXTURES / archive, tmp_path), required=(), lessons=(grade.ANY_LESSON,))[NB6]
     assert roll and not sub.answer_flags, sub.answer_flags
 
 
@@ -244,13 +244,22 @@ def test_the_labs_own_run_handed_in_fails_as_published_not_as_copied_answers(han
     assert "a run published with the lab" in reasons(sub) and not sub.answer_flags, sub.answer_flags
 
 
-def test_a_hand_in_of_lesson_6_is_graded_without_answers(tmp_path):
-    """Version 6's notebook 6 had no answer cells: a real hand-in of it is graded as it was."""
+def test_a_notebook_6_of_lesson_6_never_passes_as_written_work(tmp_path):
+    """Version 6's notebook 6 had no answer cells: a real hand-in of it is checked as before, but it is never a pass
+    for the viva's written work, even in a class that used lesson 6; in a class of the current lesson it is flagged
+    with both versions named."""
     with zipfile.ZipFile(FIXTURES / "lesson-6-viva-hand-in.zip") as archive:
         archive.extract(NB6, tmp_path)
     assert load(tmp_path / NB6)["metadata"]["labutils"]["lesson_version"] == "6"
-    sub = grade_folder(tmp_path / NB6, required=())[NB6]
-    assert sub.status == "PASS" and sub.lesson_version == "6" and not sub.answers, reasons(sub)
+    sub = grade_folder(tmp_path / NB6, required=(), lessons=("6",))[NB6]
+    assert sub.status == "INCOMPLETE" and sub.lesson_version == "6" and not sub.answers and not sub.reasons, reasons(sub)
+    assert sub.unanswered == ["written answers (lesson version 6 has no answer cells: its viva was not written in the "
+                              "notebook)"]
+    current = grade.load_manifest()["version"]
+    sub = grade.grade_paths([tmp_path / NB6], grade.Settings())[0]  # the teacher states nothing: the current lesson
+    assert sub.status == "FLAGGED" and sub.flag_lines() == [
+        f"lesson: made from lesson version 6, not {current} as this class (--lesson): an old copy of the notebook? If "
+        "the class used 6, grade with --lesson 6"]
 
 
 # ---------------------------------------------------------------- the marking sheet
@@ -263,7 +272,7 @@ def test_the_marking_sheet_and_csv_for_a_class_of_30(full_run, tmp_path):
     rewrite(folders[1], {"Q2": "*Write your answer here.*"})
     rewrite(folders[2], {"Q12": MODEL_ANSWERS[12]})
     rewrite(folders[3], {"conclusion": "The test accuracy was 0.97, very good, and the validation loss fell every epoch."})
-    code = grade.main([str(tmp_path / "class"), "--quiet", "--answers", str(tmp_path / "sheet.html"),
+    code = grade.main([*LESSON_ARGS, str(tmp_path / "class"), "--quiet", "--answers", str(tmp_path / "sheet.html"),
                        "--answers-csv", str(tmp_path / "marks.csv"), "--html", str(tmp_path / "class.html")])
     assert code == 1  # the time a class takes is measured by benchmarks/grade_class.py, not here
     page = (tmp_path / "sheet.html").read_text(encoding="utf-8")

@@ -14,7 +14,7 @@ import sys
 import zipfile
 
 import pytest
-from handins import FIXTURES, THIRD_RUN_ARCHIVE, build_class, runner_ids, unpack_full_run
+from handins import FIXTURES, FIXTURE_LESSONS, LESSON_ARGS, THIRD_RUN_ARCHIVE, build_class, runner_ids, unpack_full_run
 from test_grade import (NB4, NB5, full_run, grade_folder, hand_in, load, reasons, save, second_run,  # noqa: F401
                         tamper)
 
@@ -40,7 +40,7 @@ def copy_folder(source, target):
 
 def graded_by_student(*paths, **settings):
     """{(roll no, notebook number): submission} for everything graded under ``paths``."""
-    subs = grade.grade_paths(list(paths), grade.Settings(**settings))
+    subs = grade.grade_paths(list(paths), grade.Settings(**{"lessons": FIXTURE_LESSONS, **settings}))
     return {(sub.roll_no, sub.notebook.rsplit("/", 1)[-1][:2]): sub for sub in subs if sub.notebook}
 
 
@@ -79,7 +79,7 @@ def test_two_real_independent_runs_are_never_a_copy(full_run, second_run, third_
     keras_figures = {name: re.findall(r"accuracy: [0-9.]+ - loss: [0-9.]+ - val_accuracy: [0-9.]+ - val_loss: [0-9.]+",
                                       json.dumps(notebook)) for name, notebook in nb4.items()}
     assert keras_figures["rahul"] == keras_figures["meera"] and len(keras_figures["rahul"]) == 5  # seeded: repeats
-    graded = grade.grade_paths([tmp_path], grade.Settings(required=PRACTICAL))
+    graded = grade.grade_paths([tmp_path], grade.Settings(lessons=FIXTURE_LESSONS, required=PRACTICAL))
     assert len(graded) == 18 and all(sub.status == "PASS" for sub in graded), {reasons(s) for s in graded}
     assert all(sub.copy_group is None for sub in graded)
 
@@ -233,7 +233,7 @@ def test_two_honest_runs_whose_notebook_5_started_in_the_same_second(second_run,
     started = record(load(rahul / NB5))["time"]
     tamper(meera, NB5, lambda nb: edit_outputs(nb, lambda text: re.sub(
         r'"time": "[^"]+"', f'"time": "{started}"', text).replace("98/98 - 12s - 126ms/step", "98/98 - 13s - 135ms/step")))
-    graded = grade.grade_paths([tmp_path])
+    graded = grade.grade_paths([tmp_path], grade.Settings(lessons=FIXTURE_LESSONS))
     assert all(sub.status == "PASS" for sub in graded), {reasons(s) for s in graded}
 
 
@@ -274,7 +274,7 @@ def test_a_class_of_one_copied_run_reports_each_group_once(full_run, tmp_path):
     for students in (8, 40):
         folder = tmp_path / f"class{students}"
         build_class(full_run, folder, students, own_runs=False)
-        assert grade.main([str(folder), "--quiet", "--csv", str(tmp_path / f"{students}.csv")]) == 1
+        assert grade.main([*LESSON_ARGS, str(folder), "--quiet", "--csv", str(tmp_path / f"{students}.csv")]) == 1
         rows = list(csv.DictReader((tmp_path / f"{students}.csv").open(encoding="utf-8")))
         copied = [row for row in rows if "copied run" in row["reasons"]]
         assert len(copied) == 6 * students and {row["copy_group"] for row in copied} == {"1"}
@@ -417,11 +417,11 @@ def test_a_zip_of_the_notebooks_is_graded_in_memory(full_run, tmp_path):
     class_folder = tmp_path / "class"
     (class_folder / "asha").mkdir(parents=True)
     zip_folder(full_run, class_folder / "asha" / "hand-in.zip", prefix="lab/")
-    graded = grade.grade_paths([class_folder], grade.Settings(required=PRACTICAL))
+    graded = grade.grade_paths([class_folder], grade.Settings(lessons=FIXTURE_LESSONS, required=PRACTICAL))
     assert len(graded) == 6 and all(sub.status == "PASS" for sub in graded), {reasons(s) for s in graded}
     assert graded[0].path == f"{class_folder / 'asha' / 'hand-in.zip'}!/lab/01_lstm_theory_and_gates.ipynb"
     assert sorted(p.name for p in (class_folder / "asha").iterdir()) == ["hand-in.zip"]  # nothing extracted
-    assert grade.main([str(class_folder / "asha" / "hand-in.zip"), "--quiet"]) == 0  # a zip named directly
+    assert grade.main([*LESSON_ARGS, str(class_folder / "asha" / "hand-in.zip"), "--quiet"]) == 0  # a zip named directly
 
 
 def test_hostile_zips_cost_nothing_and_say_why(full_run, tmp_path):
@@ -435,7 +435,7 @@ def test_hostile_zips_cost_nothing_and_say_why(full_run, tmp_path):
         for number in range(2_100):
             archive.writestr(f"f{number}.txt", b"")
     (folder / "broken.zip").write_bytes(b"PK\x03\x04 not really")
-    graded = {sub.path.rsplit("/", 1)[-1]: sub for sub in grade.grade_paths([folder])}
+    graded = {sub.path.rsplit("/", 1)[-1]: sub for sub in grade.grade_paths([folder], grade.Settings(lessons=FIXTURE_LESSONS))}
     assert "packed" in reasons(graded["05_test.ipynb"]) and "far more than a notebook packs" in reasons(graded["05_test.ipynb"])
     assert graded["escape.ipynb"].status == "PASS" and not (tmp_path / "escape.ipynb").exists()
     assert graded["inner.zip"].status == "NOT GRADED" and "a zip inside a zip" in reasons(graded["inner.zip"])
@@ -451,7 +451,7 @@ def test_every_file_that_is_not_graded_is_listed_in_the_table_and_the_csv(full_r
     (folder / "__MACOSX").mkdir()
     (folder / "__MACOSX" / f"._{NB5}").write_bytes(b"\x00\x05\x16\x07")
     (folder / f"._{NB6}").write_bytes(b"\x00\x05\x16\x07")
-    assert grade.main([str(tmp_path), "--quiet", "--csv", str(tmp_path / "g.csv")]) == 1
+    assert grade.main([*LESSON_ARGS, str(tmp_path), "--quiet", "--csv", str(tmp_path / "g.csv")]) == 1
     rows = {row["file"].rsplit("/", 1)[-1]: row for row in csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8"))}
     assert rows["04_TRAINING.IPYNB"]["status"] == "PASS"
     assert rows["05_test.html"]["status"] == "NOT GRADED" and "an HTML export, not a notebook" in rows["05_test.html"]["reasons"]
@@ -462,7 +462,7 @@ def test_every_file_that_is_not_graded_is_listed_in_the_table_and_the_csv(full_r
     for number in range(40):  # a folder of plots: listed up to 25, then counted
         (folder / f"plot{number:02d}.png").write_bytes(b"\x89PNG")
     (folder / "__pycache__").mkdir()
-    listed = [sub for sub in grade.grade_paths([folder]) if sub.status == "NOT GRADED"]
+    listed = [sub for sub in grade.grade_paths([folder], grade.Settings(lessons=FIXTURE_LESSONS)) if sub.status == "NOT GRADED"]
     assert len(listed) == 25 + 1 + 2 and any("18 more file(s) in this folder" in sub.reasons[0] for sub in listed)
     assert any("Python's cache, not searched" in sub.reasons[0] for sub in listed)
 
@@ -472,7 +472,7 @@ def test_identical_copies_of_a_file_are_graded_once(full_run, tmp_path):
     first = copy_folder(full_run, tmp_path / "lms-attempt-1")
     copy_folder(full_run, tmp_path / "lms-attempt-2")
     shutil.copy(first / NB5, first / NB5.replace(".ipynb", " (1).ipynb"))
-    found = grade.grade_paths([tmp_path], grade.Settings(required=PRACTICAL))
+    found = grade.grade_paths([tmp_path], grade.Settings(lessons=FIXTURE_LESSONS, required=PRACTICAL))
     graded = [sub for sub in found if sub.status != "NOT GRADED"]
     assert len(graded) == 6 and all(sub.status == "PASS" for sub in graded), {reasons(s) for s in graded}
     nb5 = next(sub for sub in graded if sub.path.endswith(NB5))
@@ -489,7 +489,7 @@ def test_one_name_under_two_roll_numbers_is_flagged_for_the_teacher(full_run, se
         path.write_text(path.read_text(encoding="utf-8").replace("CS21-017", "CS21-17"), encoding="utf-8")
     namesake = copy_folder(second_run, tmp_path / "rahul")  # another student of the same name, all six his own
     retype_identity(namesake, "Asha Verma", "CS21-099", old_name="Rahul Mehta", old_roll="CS21-042")
-    graded = grade.grade_paths([tmp_path], grade.Settings(required=PRACTICAL))
+    graded = grade.grade_paths([tmp_path], grade.Settings(lessons=FIXTURE_LESSONS, required=PRACTICAL))
     split = [sub for sub in graded if sub.roll_no == "CS21-17" and sub.path]
     assert len(split) == 1 and "the same name as the notebooks of roll no CS21-017" in split[0].flag_lines()[0]
     assert split[0].status == "FAIL" and "identity differs from the other notebooks in this folder" in reasons(split[0])
@@ -504,7 +504,7 @@ def test_a_roll_number_typed_with_other_spacing_is_the_same_student(full_run, tm
     folder = copy_folder(full_run, tmp_path / "asha")
     path = folder / NB5
     path.write_text(path.read_text(encoding="utf-8").replace("CS21-017", "cs21 - 017"), encoding="utf-8")
-    graded = grade.grade_paths([folder], grade.Settings(required=PRACTICAL))
+    graded = grade.grade_paths([folder], grade.Settings(lessons=FIXTURE_LESSONS, required=PRACTICAL))
     assert len(graded) == 6 and all(sub.status == "PASS" for sub in graded), {reasons(s) for s in graded}
 
 
@@ -512,14 +512,14 @@ def test_roll_numbers_that_differ_in_more_than_spacing_stay_two_students(full_ru
     retype_identity(copy_folder(full_run, tmp_path / "asha"), "Asha Verma", "CS-21-1-17")
     retype_identity(copy_folder(second_run, tmp_path / "rahul"), "Rahul Mehta", "ＣＳ-21-11-7",  # full-width letters
                     old_name="Rahul Mehta", old_roll="CS21-042")
-    graded = grade.grade_paths([tmp_path], grade.Settings(required=PRACTICAL))
+    graded = grade.grade_paths([tmp_path], grade.Settings(lessons=FIXTURE_LESSONS, required=PRACTICAL))
     assert len(graded) == 12 and all(sub.status == "PASS" for sub in graded), {reasons(s) for s in graded}
 
 
 def test_an_unreadable_file_in_a_students_folder_is_shown_as_theirs_not_missing(full_run, tmp_path):
     folder = copy_folder(full_run, tmp_path / "asha")
     (folder / NB5).write_text("{ this is not json")
-    graded = grade.grade_paths([folder], grade.Settings(required=PRACTICAL))
+    graded = grade.grade_paths([folder], grade.Settings(lessons=FIXTURE_LESSONS, required=PRACTICAL))
     nb5 = next(sub for sub in graded if sub.path.endswith(NB5))
     assert nb5.status == "FAIL" and nb5.roll_no == "CS21-017" and nb5.named_as.endswith("05_test_evaluation_and_confusion_matrix")
     assert not [sub for sub in graded if sub.status == "MISSING"]
@@ -559,7 +559,7 @@ def test_a_tampered_run_record_says_what_is_wrong(hand_in, record_text, expected
 def test_the_command_line_refuses_bad_options_before_grading(hand_in, tmp_path, capsys, arguments, message):
     arguments = [a.format(missing=tmp_path / "nowhere", tmp=tmp_path, hand_in=hand_in) for a in arguments]
     with pytest.raises(SystemExit) as stopped:
-        grade.main([str(hand_in), *arguments])
+        grade.main([*LESSON_ARGS, str(hand_in), *arguments])
     assert stopped.value.code == 2 and message in capsys.readouterr().err
     assert not list(tmp_path.glob("*.csv")) and load(hand_in / NB5)["cells"]
 
@@ -569,7 +569,7 @@ def test_one_report_that_cannot_be_written_does_not_stop_the_others(hand_in, tmp
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(grade.cli, "write_csv", refuse)
-    code = grade.main([str(hand_in), "--quiet", "--csv", str(tmp_path / "g.csv"), "--json", str(tmp_path / "g.json"),
+    code = grade.main([*LESSON_ARGS, str(hand_in), "--quiet", "--csv", str(tmp_path / "g.csv"), "--json", str(tmp_path / "g.json"),
                        "--html", str(tmp_path / "g.html")])
     assert code == 2 and "Could not write" in capsys.readouterr().err
     assert (tmp_path / "g.json").is_file() and (tmp_path / "g.html").is_file()

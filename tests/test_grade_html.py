@@ -10,7 +10,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from handins import build_class, give_own_answers, unpack_full_run
+from handins import FIXTURE_LESSONS, build_class, give_own_answers, unpack_full_run
 
 from labutils.course import grade
 from labutils.course.grade.html_report import NAME_PX, NOTEBOOK_PX, OVERALL_PX, REASON_CHARS, write_html
@@ -44,8 +44,8 @@ def change_lesson_cell(path):
 
 def grade_and_write(folder, page):
     practical = grade.required_notebooks("practical", grade.load_manifest())
-    subs = grade.grade_paths([folder], grade.Settings(required=practical))
-    write_html(subs, page, grade.Settings(), 1.0)
+    subs = grade.grade_paths([folder], grade.Settings(lessons=FIXTURE_LESSONS, required=practical))
+    write_html(subs, page, grade.Settings(lessons=FIXTURE_LESSONS), 1.0)
     return page.read_text(encoding="utf-8")
 
 

@@ -11,7 +11,7 @@ import shutil
 import unicodedata
 import uuid
 
-from handins import SECOND_RUN_ARCHIVE, THIRD_RUN_ARCHIVE, runner_ids, unpack_full_run
+from handins import FIXTURE_LESSONS, LESSON_ARGS, SECOND_RUN_ARCHIVE, THIRD_RUN_ARCHIVE, runner_ids, unpack_full_run
 from test_grade import NB4, full_run, grade_folder, hand_in, load, reasons, save  # noqa: F401 (fixtures)
 
 from labutils.course import grade
@@ -65,14 +65,14 @@ def test_one_google_account_behind_two_students_is_flagged_by_its_name_never_its
         for path in unpack_full_run(tmp_path / "class" / student, archive).glob("*.ipynb"):
             as_colab_saved(path, display_name="Rahul Mehta")
     paths = [tmp_path / "class"]
-    subs = [sub for sub in grade.grade_paths(paths, grade.Settings()) if sub.notebook]
+    subs = [sub for sub in grade.grade_paths(paths, grade.Settings(lessons=FIXTURE_LESSONS)) if sub.notebook]
     assert len(subs) == 12 and {sub.status for sub in subs} == {"FLAGGED"}, {sub.status for sub in subs}
     meera = [sub for sub in subs if sub.roll_no == "CS21-055"]
     assert all(sub.flag_lines() == ["identity: run on Colab by the same Google account (Rahul Mehta) as notebooks of "
                                     "Rahul Mehta (CS21-042): two students on one account, or one student's work "
                                     "handed in twice?"] for sub in meera), meera[0].flag_lines()
     outputs = {name: tmp_path / name for name in ("g.csv", "g.json", "g.html", "answers.html", "answers.csv")}
-    assert grade.main([str(tmp_path / "class"), "--csv", str(outputs["g.csv"]), "--json", str(outputs["g.json"]),
+    assert grade.main([*LESSON_ARGS, str(tmp_path / "class"), "--csv", str(outputs["g.csv"]), "--json", str(outputs["g.json"]),
                        "--html", str(outputs["g.html"]), "--answers", str(outputs["answers.html"]),
                        "--answers-csv", str(outputs["answers.csv"]), "--quiet"]) == 1
     for path in outputs.values():
@@ -127,7 +127,7 @@ def test_a_hand_in_with_the_student_cell_unfilled_is_no_copy_of_itself(full_run,
         save(json.loads(path.read_text(encoding="utf-8").replace("Asha Verma", "<your name>")
                         .replace("CS21-017", "<your roll number>")), path)
     unpack_full_run(tmp_path / "rahul", SECOND_RUN_ARCHIVE)
-    subs = grade.grade_paths([tmp_path], grade.Settings())
+    subs = grade.grade_paths([tmp_path], grade.Settings(lessons=FIXTURE_LESSONS))
     mine = [sub for sub in subs if sub.folder.endswith("nobody") and sub.notebook]
     assert len(mine) == 6 and all(sub.copy_group is None for sub in mine)
     assert all("copied run" not in reasons(sub) and "identity cell not filled in" in reasons(sub) for sub in mine)
@@ -140,7 +140,7 @@ def test_one_student_whatever_the_unicode_form_of_the_name_or_the_dash_in_the_ro
         name = unicodedata.normalize("NFC" if number % 2 else "NFD", "José Peña")
         roll = "CS21\u2013017" if number < 2 else "CS21-017"  # an en dash, as some keyboards type it
         save(json.loads(path.read_text(encoding="utf-8").replace("Asha Verma", name).replace("CS21-017", roll)), path)
-    subs = [sub for sub in grade.grade_paths([folder], grade.Settings(required=tuple(runner_ids()))) if sub.notebook]
+    subs = [sub for sub in grade.grade_paths([folder], grade.Settings(lessons=FIXTURE_LESSONS, required=tuple(runner_ids()))) if sub.notebook]
     assert {sub.status for sub in subs} == {"PASS"}, {reasons(sub) for sub in subs}
     headings = [line for line in format_table(subs).splitlines() if line and not line.startswith(" ")]
     assert headings == ["José Peña (CS21-017): 6 of 6 pass"], headings

@@ -35,8 +35,8 @@ from .classroom import grade_paths
 from .cli import main, required_notebooks
 from .read import find_notebooks
 from .report import CSV_COLUMNS, format_table, summarize, write_csv, write_json
-from .submission import DEFAULT_MAX_MB, DEFAULT_MIN_ACCURACY, Settings, Submission
+from .submission import ANY_LESSON, DEFAULT_MAX_MB, DEFAULT_MIN_ACCURACY, Settings, Submission
 
-__all__ = ["CSV_COLUMNS", "DEFAULT_MAX_MB", "DEFAULT_MIN_ACCURACY", "Settings", "Submission", "find_notebooks",
+__all__ = ["ANY_LESSON", "CSV_COLUMNS", "DEFAULT_MAX_MB", "DEFAULT_MIN_ACCURACY", "Settings", "Submission", "find_notebooks",
            "format_table", "grade_file", "grade_paths", "load_manifest", "main", "required_notebooks", "summarize",
            "write_csv", "write_json"]

@@ -17,7 +17,7 @@ from ..manifest import IDENTITY_FIELDS, cell_source, exercise_id, fingerprint, f
 from .answers import is_conclusion_cell, read_answers
 from .runs import check_epoch_table, check_published, check_test_figures, read_run
 from .read import HandInFile, colab_accounts, has_png, identify, lesson_version, outputs_text, read_notebook
-from .submission import LOW_ACCURACY, PLACEHOLDER, TEST_SET_SIZE, TRAINING_SET_SIZE, Settings, Submission
+from .submission import ANY_LESSON, LOW_ACCURACY, PLACEHOLDER, TEST_SET_SIZE, TRAINING_SET_SIZE, Settings, Submission
 
 RECORD_KEYS = {"run_id", "time", "platform", "profile", "seed", "versions"}
 RUN_ID_FORM = re.compile(r"[0-9a-f]{32}")  # uuid.uuid4().hex, as setup() makes it
@@ -25,6 +25,20 @@ MAX_LESSON_CELL_CHARS = 20_000  # the longest lesson cell is about a tenth of th
 # Above this a test accuracy is not believable for this model: the best published IMDb results, with large
 # pretrained models, are about 0.96, and this lab's LSTM trains from scratch for 5 epochs.
 PLAUSIBLE_MAX_ACCURACY = 0.95
+
+
+def _check_lesson_version(entry: dict, manifest: dict, sub: Submission, settings: Settings) -> None:
+    """The lesson version against the one the teacher says the class used (the current one unless told), and a
+    notebook of a version without the answer cells the current one has (notebook 6 before lesson 7): never a pass."""
+    stated = settings.lessons or (str(manifest.get("version", "")),)
+    if ANY_LESSON not in stated and sub.lesson_version not in stated:
+        sub.flag("lesson", f"made from lesson version {sub.lesson_version}, not {' or '.join(stated)} as this class "
+                           f"(--lesson): an old copy of the notebook? If the class used {sub.lesson_version}, grade "
+                           f"with --lesson {sub.lesson_version}")
+    current = manifest["notebooks"].get(sub.notebook, {})
+    if current.get("answers") and not entry.get("answers"):
+        sub.unanswered.append(f"written answers (lesson version {sub.lesson_version} has no answer cells: its viva "
+                              "was not written in the notebook)")
 
 
 def _where(number: int, cell: dict) -> str:
@@ -391,10 +405,11 @@ def grade_file(source: HandInFile | Path, manifest: dict, settings: Settings) ->
         sub.notebook = identify(notebook, prints, manifest, sub) or ""
         if not sub.notebook:
             return sub
-        entry = lesson_version(notebook, prints, manifest, sub)
+        entry = lesson_version(notebook, prints, manifest, sub, settings.lessons or (str(manifest.get("version", "")),))
         if entry is None:
             return sub
         sub.title = entry["title"]
+        _check_lesson_version(entry, manifest, sub, settings)
         if not outputs_kept:
             sub.fail(NO_OUTPUTS)  # every other check reads the outputs: this one reason says it all
             return sub

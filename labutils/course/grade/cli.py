@@ -15,7 +15,7 @@ from .read import find_notebooks
 from .answers_report import write_answers_csv, write_answers_html
 from .html_report import write_html
 from .report import format_table, printable, summarize, write_csv, write_json
-from .submission import DEFAULT_MAX_MB, DEFAULT_MIN_ACCURACY, LOW_ACCURACY, Settings
+from .submission import ANY_LESSON, DEFAULT_MAX_MB, DEFAULT_MIN_ACCURACY, LOW_ACCURACY, Settings
 
 
 def required_notebooks(value: str, manifest: dict) -> tuple[str, ...]:
@@ -48,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--require", default="practical",
                         help="notebooks each student must hand in: practical (01-06, the default), all (with the "
                              "notebooks beyond the practical), none, or numbers such as 04,05")
+    parser.add_argument("--lesson", default="",
+                        help=f"the lesson version(s) your class used, such as 11 or 10,11 (default: this grader's "
+                             f"current version, {manifest.get('version')}); a notebook of another version is flagged. "
+                             f"'{ANY_LESSON}': every version the grader knows, unflagged")
     parser.add_argument("--profile", choices=["full", "smoke"], default="full",
                         help="the run profile submissions must have used (default full)")
     parser.add_argument("--max-mb", type=float, default=DEFAULT_MAX_MB, help="files larger than this fail unread")
@@ -66,6 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         required = required_notebooks(args.require, manifest)
     except argparse.ArgumentTypeError as error:
         parser.error(str(error))
+    lessons = tuple(dict.fromkeys(part.strip() for part in args.lesson.split(",") if part.strip())) or None
+    unknown = [lesson for lesson in lessons or () if lesson != ANY_LESSON and lesson not in manifest["versions"]]
+    if unknown:
+        parser.error(f"--lesson: this grader knows no lesson version {unknown[0]!r} (it knows "
+                     f"{', '.join(manifest['versions'])}; or '{ANY_LESSON}')")
     if args.min_accuracy is not None and not 0.0 <= args.min_accuracy <= 1.0:
         parser.error("--min-accuracy is a fraction between 0 and 1, e.g. 0.80")
     if not 0 < args.max_mb <= 10_000:  # also refuses nan
@@ -77,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         parser.error(problem)
     settings = Settings(min_accuracy=args.min_accuracy, profile=args.profile,
-                        max_bytes=int(args.max_mb * 2**20), required=required)
+                        max_bytes=int(args.max_mb * 2**20), required=required, lessons=lessons)
 
     for stream in (sys.stdout, sys.stderr):  # a name the terminal cannot show (cp1252 on Windows) becomes '?'
         if hasattr(stream, "reconfigure"):
@@ -103,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
           + (f"; {summary['folders_naming_no_student']} folder(s) where no file names a student (see Not identified)"
              if summary["folders_naming_no_student"] else "")
           + f"; graded in {seconds:.2f} s "
-          f"(profile {settings.profile}, {settings.accuracy_rule()})")
+          f"(profile {settings.profile}, lesson {' or '.join(lessons or (manifest.get('version', ''),))}, "
+          f"{settings.accuracy_rule()})")
     writers = {"--csv": lambda p: write_csv(subs, p), "--json": lambda p: write_json(subs, p, settings, seconds),
                "--html": lambda p: write_html(subs, p, settings, seconds),
                "--answers": lambda p: write_answers_html(subs, p, settings),

@@ -194,11 +194,13 @@ def identify(notebook: dict, code_prints: list[str], manifest: dict, sub: Submis
     return None
 
 
-def lesson_version(notebook: dict, code_prints: list[str], manifest: dict, sub: Submission) -> dict | None:
+def lesson_version(notebook: dict, code_prints: list[str], manifest: dict, sub: Submission,
+                   preferred: tuple[str, ...] = ()) -> dict | None:
     """The manifest entry of the lesson version this notebook came from; None (with the reason) if unknown.
 
     A notebook names its version in ``metadata.labutils.lesson_version``. One made before versions were stamped,
-    or whose metadata was lost, is matched to the version whose lesson cells it holds most of (the newest on a tie).
+    or whose metadata was lost, is matched to the version whose lesson cells it holds most of; on a tie (a notebook
+    unchanged between versions), one of the ``preferred`` versions (the class's), else the newest.
     """
     versions = manifest["versions"]
     stated = _labutils_metadata(notebook).get("lesson_version")
@@ -212,7 +214,7 @@ def lesson_version(notebook: dict, code_prints: list[str], manifest: dict, sub: 
         return None
     present = set(code_prints)
     candidates = [version for version in versions if sub.notebook in versions[version]]
-    sub.lesson_version = max(candidates, key=lambda v: (_share(versions[v][sub.notebook], present), int(v)))
+    sub.lesson_version = max(candidates, key=lambda v: (_share(versions[v][sub.notebook], present), v in preferred, int(v)))
     return versions[sub.lesson_version][sub.notebook]
 
 

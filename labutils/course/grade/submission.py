@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 LOW_ACCURACY = 0.80
 DEFAULT_MIN_ACCURACY = None  # no pass mark: the teacher grades understanding, and sets one with --min-accuracy
 DEFAULT_MAX_MB = 50.0
+ANY_LESSON = "any"
 TEST_SET_SIZE = 25_000
 TRAINING_SET_SIZE = 25_000
 PLACEHOLDER = re.compile(r"^\s*<.*>\s*$")
@@ -84,6 +85,9 @@ class Settings:
     profile: str = "full"
     max_bytes: int = int(DEFAULT_MAX_MB * 1024 * 1024)
     required: tuple[str, ...] = ()  # notebook ids every student must hand in
+    # the lesson versions the class used, as the teacher states them (--lesson); None: the grader's current version.
+    # ANY_LESSON among them: every version the grader knows, unflagged.
+    lessons: tuple[str, ...] | None = None
 
     def accuracy_rule(self) -> str:
         """The rule for a low test accuracy, as the reports state it."""
