@@ -82,7 +82,7 @@ def build_class(hand_in: Path, folder: Path, students: int, own_answers: bool = 
 
     With ``own_runs`` each copy is made to look like a run of its own, as only a forger who edits every identifier
     and timing would make it: every run_id replaced (consistently, so notebooks 5 and 6 still name the student's own
-    notebook 4) and every timing Keras and the epoch timer printed changed. The grader cannot tell such copies from
+    notebook 4), every timing Keras and the epoch timer printed changed, and every cell time the runner saved. The grader cannot tell such copies from
     real runs (the README says so); they stand in for a class of real runs where only the class's size matters.
     Without ``own_runs``, every student hands in the one run with only name and roll number changed: copies.
     With ``own_answers`` each student's notebook 6 answers are their own (different words for each student, so no
@@ -106,9 +106,14 @@ KERAS_TIMING = re.compile(r"(\d+/\d+ - )(\d+)(s - )(\d+)(ms/step)")
 TIMER_LINE = re.compile(r"(epoch \d+: +)([0-9]+\.[0-9])( s +\()([0-9]+)( ms per step)")
 
 
+CELL_TIME = re.compile(r'("\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.)(\d{6})(Z")')  # nbclient's metadata.execution
+
+
 def another_run(text: str, number: int) -> str:
-    """A notebook's text with every run_id and every printed timing changed for student ``number``."""
+    """A notebook's text with every run_id, every printed timing and every saved cell time changed for student
+    ``number``."""
     text = RUN_ID.sub(lambda match: hashlib.sha256(f"{number}-{match.group(0)}".encode()).hexdigest()[:32], text)
+    text = CELL_TIME.sub(lambda m: f"{m.group(1)}{(int(m.group(2)) + 7919 * (number + 1)) % 10**6:06d}{m.group(3)}", text)
     text = KERAS_TIMING.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + number + 1}{m.group(3)}"
                                       f"{int(m.group(4)) + number + 1}{m.group(5)}", text)
     return TIMER_LINE.sub(lambda m: f"{m.group(1)}{float(m.group(2)) + number + 1:.1f}{m.group(3)}"

@@ -11,7 +11,9 @@ import re
 import shutil
 import subprocess
 import sys
+import uuid
 import zipfile
+from io import BytesIO
 
 import pytest
 from handins import FIXTURES, FIXTURE_LESSONS, LESSON_ARGS, THIRD_RUN_ARCHIVE, build_class, runner_ids, unpack_full_run
@@ -19,8 +21,8 @@ from test_grade import (NB4, NB5, full_run, grade_folder, hand_in, load, reasons
                         tamper)
 
 from labutils.course import grade
-from labutils.course.grade.runs import PUBLISHED_RUNS, PUBLISHED_VARIABLE, VALIDATION_BAND
-from published_runs import runs_in
+from labutils.course.grade.runs import PUBLISHED_RUNS, PUBLISHED_VARIABLE, SAME_CELL_TIMES, SAME_EPOCHS, VALIDATION_BAND
+from published_runs import fixture_blobs, runs_in
 from labutils.course.manifest import cell_source
 
 NB6 = "06_viva_voce.ipynb"
@@ -84,6 +86,55 @@ def test_two_real_independent_runs_are_never_a_copy(full_run, second_run, third_
     assert all(sub.copy_group is None for sub in graded)
 
 
+def test_no_two_real_runs_the_lab_has_kept_share_a_fingerprint(tmp_path):
+    """The false-flag check of the copy keys, on every real run the lab has kept (each fixture zip, now and in git
+    history): notebooks of different runs (another run_id, and their hand-in's notebook 4 another run_id) share no
+    cell-time or epoch key; the same run zipped again (answers rewritten) shares them all, as it should."""
+    notebooks = []  # (the hand-in's notebook 4 run_id, the notebook id, its fingerprint keys, its own run_id)
+    for number, data in enumerate(fixture_blobs().values()):
+        folder = tmp_path / f"blob{number}"
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            archive.extractall(folder)
+        subs = [sub for sub in grade.grade_paths([folder], grade.Settings(lessons=(grade.ANY_LESSON,))) if sub.notebook]
+        run = next((sub.run_id for sub in subs if sub.notebook.endswith("04_training_with_validation_split")), f"blob{number}")
+        notebooks += [(run, sub.notebook, {log for log in sub.run_logs if log.startswith((SAME_CELL_TIMES, SAME_EPOCHS))},
+                       sub.run_id) for sub in subs]
+    runs = {run for run, _, _, _ in notebooks}
+    pairs = shared = 0
+    for index, (run, notebook, keys, own) in enumerate(notebooks):
+        for other_run, other_notebook, other_keys, other_own in notebooks[index + 1:]:
+            if notebook == other_notebook and run != other_run and own != other_own:
+                pairs += 1
+                shared += bool(keys & other_keys)
+    assert len(runs) >= 5 and pairs >= 50 and shared == 0, (len(runs), pairs, shared)
+    assert all(keys for _, notebook, keys, _ in notebooks if not notebook.endswith("06_viva_voce")), "cell times unread"
+
+
+def test_a_classmates_whole_hand_in_with_every_id_new_and_one_timing_changed_is_a_copy(second_run, tmp_path):
+    """The issue's copy: every run id replaced by a fresh one of the lab's form, one digit of one epoch time changed.
+    The cells' saved finishing times tie all six notebooks; stripped as well, notebook 4's epochs still do."""
+    for strip_times in (False, True):
+        folder = tmp_path / f"class-{strip_times}"
+        copy_folder(second_run, folder / "rahul")
+        kiran = copy_folder(second_run, folder / "kiran")
+        retype_identity(kiran, "Kiran Rao", "CS21-061", "Rahul Mehta", "CS21-042")
+        renamed = {}
+        for path in kiran.glob("*.ipynb"):
+            text = RUN_ID.sub(lambda m: renamed.setdefault(m.group(0), uuid.uuid4().hex), path.read_text(encoding="utf-8"))
+            if path.name == NB4:  # the epoch timer's first line, "epoch 1:   53.0 s  (169 ms per step)": 53.0 -> 53.1
+                text = re.sub(r"(epoch 1: +[0-9]+\.)([0-9])", lambda m: f"{m.group(1)}{(int(m.group(2)) + 1) % 10}", text, 1)
+            notebook = json.loads(text)
+            if strip_times:
+                for cell in notebook["cells"]:
+                    cell.get("metadata", {}).pop("execution", None)
+            save(notebook, path)
+        graded = graded_by_student(folder)
+        caught = [number for number in ("01", "02", "03", "04", "05", "06") if "copied run" in reasons(graded[("CS21-061", number)])]
+        assert caught == (["04", "05", "06"] if strip_times else ["01", "02", "03", "04", "05", "06"]), caught
+        if strip_times:
+            assert SAME_EPOCHS in reasons(graded[("CS21-061", "04")])
+
+
 @pytest.mark.parametrize("edit", ["name and roll only", "run ids in the run records", "every run id and time"])
 def test_a_copied_hand_in_is_caught_whatever_identifiers_were_edited(full_run, tmp_path, edit):
     copy_folder(full_run, tmp_path / "asha")
@@ -126,7 +177,8 @@ def test_a_copy_under_the_same_name_with_another_roll_number_is_a_copy(full_run,
 
 def test_notebooks_5_and_6_copied_onto_a_run_of_ones_own(full_run, second_run, tmp_path):
     """Rahul runs notebooks 1 to 4 himself, then hands in Asha's notebooks 5 and 6 with his name typed in and their
-    own run ids changed: they still report on the training run of her notebook 4."""
+    own run ids changed: they still report on the training run of her notebook 4, and their cells finished at the
+    same moments as hers (so hers are in the copy group too: the grader does not say who copied)."""
     copy_folder(full_run, tmp_path / "asha")
     rahul = copy_folder(second_run, tmp_path / "rahul")
     for name in (NB5, NB6):
@@ -138,7 +190,9 @@ def test_notebooks_5_and_6_copied_onto_a_run_of_ones_own(full_run, second_run, t
     for number in ("05", "06"):
         found = reasons(graded[("CS21-042", number)])
         assert "copied run" in found and "it reports on the training run of Asha Verma (CS21-017)'s notebook 04" in found
-        assert not graded[("CS21-017", number)].reasons  # hers report on her own notebook 4 (06: answers shared)
+        assert "cells that finished at the same moments" in found
+        assert "copied run: notebook %s is the same run as that of Rahul Mehta (CS21-042)" % number in reasons(
+            graded[("CS21-017", number)])
     assert graded[("CS21-017", "04")].status == "PASS"  # her notebook 4 is hers; a note names who reports on it
     assert "notebooks of Rahul Mehta (CS21-042)" in " ".join(graded[("CS21-017", "04")].notes)
     assert all(graded[("CS21-042", number)].status == "PASS" for number in ("01", "02", "03", "04"))

@@ -20,13 +20,13 @@ from labutils.course.grade.report import format_table
 USER_ID = "104922733851390177046"  # the form of a Google account's id, as Colab saves it
 
 
-def as_colab_saved(path, display_name="Asha Verma", user_id=USER_ID, outputs=True):
+def as_colab_saved(path, display_name="Asha Verma", user_id=USER_ID, outputs=True, started=1_796_000_000_000):
     """Rewrite an executed notebook the way Colab saves it (the shape of public Colab-saved notebooks): per code cell
     ``metadata.executionInfo`` (elapsed ms, status, a millisecond timestamp, the Google account, the time zone),
     ``metadata.colab``, ``metadata.id`` and ``outputId``; Colab's notebook metadata; nbclient's timings gone. With
     ``outputs=False``, as saved with "Omit code cell output when saving this notebook" on."""
     notebook = load(path)
-    clock = 1_796_000_000_000
+    clock = started  # milliseconds since 1970, as Colab saves them
     for number, cell in enumerate(notebook["cells"]):
         cell_id = str(cell.pop("id", "") or uuid.uuid4().hex)
         metadata = {key: value for key, value in cell.get("metadata", {}).items() if key != "execution"}
@@ -61,9 +61,9 @@ def test_a_real_run_saved_by_colab_passes(hand_in):
 
 
 def test_one_google_account_behind_two_students_is_flagged_by_its_name_never_its_id(tmp_path):
-    for student, archive in (("rahul", SECOND_RUN_ARCHIVE), ("meera", THIRD_RUN_ARCHIVE)):
+    for started, (student, archive) in enumerate((("rahul", SECOND_RUN_ARCHIVE), ("meera", THIRD_RUN_ARCHIVE))):
         for path in unpack_full_run(tmp_path / "class" / student, archive).glob("*.ipynb"):
-            as_colab_saved(path, display_name="Rahul Mehta")
+            as_colab_saved(path, display_name="Rahul Mehta", started=1_796_000_000_000 + 86_400_000 * started)
     paths = [tmp_path / "class"]
     subs = [sub for sub in grade.grade_paths(paths, grade.Settings(lessons=FIXTURE_LESSONS)) if sub.notebook]
     assert len(subs) == 12 and {sub.status for sub in subs} == {"FLAGGED"}, {sub.status for sub in subs}

@@ -31,6 +31,7 @@ from pathlib import Path
 from ...evidence import (CONFUSION_COUNTS, EPOCH_SECONDS, EPOCH_TABLE, KERAS_EPOCH, KERAS_EPOCH_FIGURES, KERAS_TIMED, PRECISION_RECALL_F1,
                          REPORT_ACCURACY, REPORT_ROW, ROC_AUC, TEST_LOSS, TRAINING_RUN, VIVA_EPOCH, VIVA_METRIC,
                          VIVA_RUN)
+from .fingerprints import cell_time_keys, epoch_keys
 from .read import outputs_text
 from .submission import TEST_SET_SIZE, Submission
 
@@ -49,6 +50,8 @@ MIN_TIMED_LINES = 5  # a log of fewer timed lines (notebook 5's one evaluate lin
 NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 SAME_RUN_ID, SAME_TIMINGS, SAME_TRAINING = (
     "the same run_id", "the same epoch times (Keras' and the epoch timer's)", "the same training run named")
+SAME_CELL_TIMES = "cells that finished at the same moments (as Jupyter or Colab saved them)"
+SAME_EPOCHS = "four or more of notebook 04's epochs timed the same (Keras' and the epoch timer's)"
 INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\r]")
 PUBLISHED_RUNS = Path(__file__).resolve().parent.parent / "published_runs.json"
 PUBLISHED_VARIABLE = "LABUTILS_PUBLISHED_RUNS"
@@ -71,6 +74,8 @@ def read_run(sub: Submission, lesson_cells: list[dict], evidence_cells: dict[str
     if len(keras) >= MIN_TIMED_LINES and len(timer) >= MIN_TIMED_LINES:
         # both logs' timings, as numbers only: spacing and the figures beside them change nothing
         sub.run_logs.append(f"{SAME_TIMINGS}|{_digest(keras + ['/'] + timer)}")
+        sub.run_logs.extend(f"{SAME_EPOCHS}|{key}" for key in epoch_keys(keras, timer))
+    sub.run_logs.extend(f"{SAME_CELL_TIMES}|{key}" for key in cell_time_keys(lesson_cells))
     if "run-profile" in evidence_cells and sub.profile == "full":
         epochs = len(KERAS_EPOCH.findall(printed))
         if len(keras) != epochs or len(timer) != epochs:

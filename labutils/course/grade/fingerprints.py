@@ -1,0 +1,66 @@
+"""What a run leaves in its notebook that another run cannot share, read as keys for the copy check.
+
+Two honest runs can print the same accuracies (the lab's seed on one machine repeats them), so figures are never
+evidence. These are:
+
+* **Cell times**: the moment each code cell finished, as the notebook's own tool saved it: nbclient and JupyterLab
+  (``metadata.execution["shell.execute_reply"]``, to the microsecond) and Colab (``metadata.executionInfo.timestamp``,
+  to the millisecond). Every two consecutive cells' times make one key, so one shared key means two cells finished
+  at the same two moments: a copy of the file, whatever was edited in its printed text. A copier who edits one time
+  changes two keys, not the rest.
+* **Most of notebook 4's epochs**: each epoch's four printed timings (Keras' seconds and milliseconds per step, the
+  epoch timer's tenth of a second and milliseconds per step). Every choice of all but one epoch makes a key, so a
+  copy with one timing edited still shares a key with its source. Two of the lab's real runs printed the same
+  epoch-timer seconds for one epoch (benchmarks/RESULTS.md, "Copied runs: what honest runs share"), so no key is made
+  of fewer epochs.
+
+Each key is a short digest; :func:`labutils.course.grade.runs.find_copied_runs` ties students who share one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from itertools import combinations
+
+# nbclient's ISO time to the microsecond; JupyterLab's when "Record Cell Timing" is on
+ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3,9}Z?")
+MAX_TIME_KEYS = 40  # a lab notebook has at most about 25 code cells; a hand-in with more adds nothing
+MIN_EPOCHS = 5  # keys from epochs only when there are the practical's five: a shorter log is a smoke run's
+
+
+def _key(*parts: str) -> str:
+    return hashlib.sha256("|".join(parts).encode("utf-8", "replace")).hexdigest()[:16]
+
+
+def _finished_at(cell: dict) -> str:
+    """When the cell finished, as its notebook tool saved it; "" when it did not save it."""
+    metadata = cell.get("metadata")
+    if not isinstance(metadata, dict):
+        return ""
+    execution = metadata.get("execution")
+    if isinstance(execution, dict):
+        reply = execution.get("shell.execute_reply")
+        if isinstance(reply, str) and ISO_TIME.fullmatch(reply.strip()):
+            return reply.strip()
+    info = metadata.get("executionInfo")
+    if isinstance(info, dict):
+        stamp = info.get("timestamp")
+        if isinstance(stamp, int) and not isinstance(stamp, bool) and stamp > 10**12:  # milliseconds since 1970
+            return f"colab:{stamp}"
+    return ""
+
+
+def cell_time_keys(cells: list[dict]) -> list[str]:
+    """One key per two consecutive code cells that both saved when they finished."""
+    times = [time for time in (_finished_at(cell) for cell in cells) if time][:MAX_TIME_KEYS + 1]
+    return sorted({_key(first, second) for first, second in zip(times, times[1:]) if first != second})
+
+
+def epoch_keys(keras: list[str], timer: list[str]) -> list[str]:
+    """Keys of notebook 4's epochs: every set of all but one of them, each epoch as its four printed timings.
+    ``keras`` and ``timer`` hold each epoch's timings as printed numbers ("142 455", "142.4 455")."""
+    if len(keras) != len(timer) or len(keras) < MIN_EPOCHS:
+        return []
+    epochs = [f"{number}:{seconds}/{timed}" for number, (seconds, timed) in enumerate(zip(keras, timer), 1)]
+    return sorted({_key(*chosen) for chosen in combinations(epochs, len(epochs) - 1)})
