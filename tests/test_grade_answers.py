@@ -13,11 +13,12 @@ import zipfile
 import pytest
 from handins import (FIXTURE_LESSONS, FIXTURES, LESSON_10_ANSWERS, LESSON_ARGS, LESSON_10_CONCLUSION, SECOND_STUDENT_ANSWERS,
                       SECOND_STUDENT_CONCLUSION, STUDENT_ANSWERS, STUDENT_CONCLUSION, THIRD_STUDENT_ANSWERS,
-                      THIRD_STUDENT_CONCLUSION, build_class, write_answers)
+                      THIRD_STUDENT_CONCLUSION, build_class, give_own_answers, write_answers)
 from test_grade import full_run, grade_folder, hand_in, load, reasons, save  # noqa: F401 (fixtures)
 
 from labutils.course import grade
 from labutils.course.grade.answers import conclusion_text, published_example_runs, published_example_share
+from labutils.course.grade.answers_report import inline_html, latex_html, quote_first
 from labutils.course.grade.runs import PUBLISHED_RUNS, PUBLISHED_VARIABLE
 from labutils.course.manifest import answer_id
 from labutils.viva import (ANSWER_IDS, MODEL_ANSWERS, QUESTIONS, check_conclusion, conclusion_findings,
@@ -288,6 +289,83 @@ def test_the_marking_sheet_and_csv_for_a_class_of_30(full_run, tmp_path):
     statuses = [row["status"] for row in rows]
     assert statuses.count("FLAGGED") == 2 and statuses.count("INCOMPLETE") == 1 and statuses.count("PASS") == 27
     assert "incomplete" in (tmp_path / "class.html").read_text(encoding="utf-8")
+
+
+MARKING_SHEET_BYTES_PER_STUDENT = 12_000  # the class below: about 8,900 (9,200 before the evidence was folded)
+
+
+def test_the_marking_sheet_folds_what_every_student_printed_and_says_each_verdict(full_run, tmp_path):
+    """Issue 35, item 9: a sheet a teacher can work through for 30 students. What every student's evidence cell
+    printed alike is shown once per question (it was repeated beside every answer); each row says the student's
+    verdict: notebook 6's, the worst of their other notebooks', a copied run; the conclusion's row starts with the
+    run's figures to quote; LaTeX and markdown tables are shown legibly, escaped; the page stays bounded per student
+    (in bytes here; its height, measured in headless Chromium at 1,400 px for this class, fell from about 1,700 px
+    per student to about 750)."""
+    build_class(full_run, tmp_path / "class", students=30)
+    folders = sorted((tmp_path / "class").iterdir())
+    for path in folders[0].glob("*.ipynb"):  # student 1 hands in student 0's run, with answers of their own
+        text = path.read_text(encoding="utf-8").replace("Student 0", "Student 1").replace("CS21-000", "CS21-001")
+        (folders[1] / path.name).write_text(text, encoding="utf-8")
+    give_own_answers(folders[1] / NB6, 1)
+    next(folders[2].glob("05_*.ipynb")).unlink()  # student 2's notebook 5 is missing
+    rewrite(folders[3], {
+        "Q5": r"The forget gate is $f_t = \sigma(x_t U_f + H_{t-1} W_f + b_f)$, mine near $\sigma(1)$; $<img src=x onerror=alert(1)>$.",
+        "Q12": "| metric | value |\n|---|---|\n| accuracy | 0.8517 |\n| <b>AUC</b> | $0.92$ |\n\nOn the test set, once.",
+        "conclusion": r"My test accuracy was $85.17\%$, and the validation accuracy was highest after epoch 5."})
+    rewrite(folders[4], {"Q1": "<script>alert('x')</script> " + "long " * 5000})  # cut at 20,000 characters on reading
+    grade.main([*LESSON_ARGS, str(tmp_path / "class"), "--quiet", "--answers", str(tmp_path / "sheet.html"),
+                "--answers-csv", str(tmp_path / "marks.csv")])
+    page = (tmp_path / "sheet.html").read_text(encoding="utf-8")
+    assert "<script" not in page and "<img" not in page and "<b>AUC" not in page and "http" not in page
+    assert len(page.encode()) / 30 < MARKING_SHEET_BYTES_PER_STUDENT
+    # folded: notebook 6's evidence for question 2 is the same for everyone, and is shown once, not 30 times
+    assert page.count("per-step factor 0.9: after 200 steps") == 1
+    assert page.count("<pre>") <= len(ANSWER_IDS) + 2 * 30  # once per question, and the runs of two folded per row
+    # the verdict column: every row of every question; the copied run and the missing notebook are in each of theirs
+    assert page.count('<div class="verdict">') == 30 * len(ANSWER_IDS)
+    assert page.count("copy group 1 (2)") >= 2 * len(ANSWER_IDS)
+    assert page.count("others MISSING: 05") == len(ANSWER_IDS) + 1  # and once in the list of verdicts at the top
+    assert '<section id="verdicts">' in page and "others FAIL: 01, 02, 03, 04, 05" in page
+    conclusion = page[page.index('<section id="conclusion">'):]
+    assert conclusion.count("their run:</span> <span class=\"key\">test accuracy 0.8517, test loss 0.3854 · best epoch "
+                            "5 of 5") == 30
+    assert '<span class="math" title="$85.17\\%$">85.17%</span>' in conclusion
+    assert "f<sub>t</sub> = σ(x<sub>t</sub> U<sub>f</sub> + H<sub>t−1</sub>" in page and "&lt;img src=x" in page
+    assert '<table class="md"><thead><tr><th>metric</th><th>value</th></tr></thead>' in page
+    assert "<td>&lt;b&gt;AUC&lt;/b&gt;</td>" in page and "more characters</summary>" in page
+    rows = {row["student_name"]: row for row in csv.DictReader((tmp_path / "marks.csv").open(encoding="utf-8"))}
+    assert rows["Student 1"]["copy_groups"] == "1" and rows["Student 2"]["other_notebooks"] == "others MISSING: 05"
+
+
+@pytest.mark.parametrize("written, shown", [
+    (r"$84.78\%$", "84.78%"),
+    (r"\(0.85\)", "0.85"),
+    (r"$\frac{TP}{TP+FP} = 0.8459$", "TP/(TP+FP) = 0.8459"),
+    (r"$0.9^{200} \approx 7.1\times10^{-10}$", "0.9<sup>200</sup> ≈ 7.1×10<sup>−10</sup>"),
+    (r"$\text{test acc} = 85.2\,\%$", "test acc = 85.2 %"),
+    (r"$\partial C_t / \partial C_{t-1} = f_t$", "∂ C<sub>t</sub> / ∂ C<sub>t−1</sub> = f<sub>t</sub>"),
+    (r"$\sqrt{x} \odot \unknown{y}$", "√x ⊙ \\unknowny"),  # a command it does not know stays as typed
+    ("$<script>$", "&lt;script&gt;"),
+    ("costs $5 and $6", None),  # dollars, not a formula
+])
+def test_latex_in_an_answer_is_shown_as_text(written, shown):
+    html = inline_html(written)
+    if shown is None:
+        assert html == written
+    else:
+        assert html.startswith('<span class="math"') and html.endswith(f">{shown}</span>"), html
+
+
+def test_what_an_answer_should_quote_comes_from_its_own_evidence():
+    printed = ("Run profile: full; test accuracy 0.8517, test loss 0.3854, 5 epoch(s)\n"
+               "epoch 1: loss 0.4857, validation loss 0.4160   accuracy 0.7629, validation accuracy 0.8102 (gap -0.0473)\n"
+               "epoch 2: loss 0.3508, validation loss 0.3721   accuracy 0.8540, validation accuracy 0.8552 (gap +0.0292)")
+    assert quote_first("conclusion", printed) == ("test accuracy 0.8517, test loss 0.3854 · best epoch 2 of 2 "
+                                                  "(validation accuracy 0.8552) · lowest validation loss after epoch 2",
+                                                  False)
+    assert quote_first("Q12", "test_accuracy  0.8517\nroc_auc        0.9238") == ("test_accuracy 0.8517 · roc_auc 0.9238", True)
+    assert quote_first("Q3", "SimpleRNN(128): 32,896 parameters") == ("", False)
+    assert latex_html(r"{" * 50 + "x") .endswith("x")  # nested past its depth: shown as typed, no recursion error
 
 
 # ---------------------------------------------------------------- the rules themselves
