@@ -25,11 +25,12 @@ def _training_part(n_examples, validation_split) -> int:
 lost_by_stopping_at_2 = max(val_accuracy) - val_accuracy[1]  # index 1 holds epoch 2
 print(f"best epoch {int(np.argmax(val_accuracy)) + 1}; stopping after epoch 2 loses {lost_by_stopping_at_2:.4f}")""",
           explanation="""The loss is the best validation accuracy minus the one after epoch 2. If your curves flatten after epoch 2, stopping
-there costs little and saves three epochs of training; if validation accuracy is still climbing, it costs more. Your
+there costs little and saves the later epochs of training; if validation accuracy is still climbing, it costs more. Your
 own run's figures say which (0 when epoch 2 is the best epoch). Whether the loss is more than the
 noise is what section 6's verdict for epoch 2 says: the two epochs compared on the same validation reviews. Notice that
 the best epoch was found on the validation split: choosing it is tuning, which is why the test set stays out of it. To
-try it yourself, work in a copy of this notebook that you do not hand in (File > Save a copy), and delete the copy's
+try it yourself, work in a copy of this notebook that you do not hand in (JupyterLab: File > Save Notebook As;
+Colab: File > Save a copy in Drive), and delete the copy's
 cell that calls save_trained_model, so that notebooks 5 and 6 keep using this notebook's model; set EPOCHS = 2 there,
 run it and compare the validation accuracy.
 keras.callbacks.EarlyStopping(monitor="val_accuracy", restore_best_weights=True) automates the choice of the epoch
@@ -85,7 +86,7 @@ kernel runs the whole loop in one go, and Keras uses it only when recurrent_drop
 (keras/src/layers/rnn/lstm.py). Recurrent dropout multiplies the previous hidden state by a dropout mask inside every
 step; Keras draws the masks once per batch (one per review, unit and gate block) and reuses them at all 200 steps, and
 the fused kernel has no way to apply them. To try it yourself on Colab, with and without the GPU runtime, work in a
-copy of this notebook that you do not hand in (File > Save a copy), and delete the copy's cell that calls
+copy of this notebook that you do not hand in (Colab: File > Save a copy in Drive), and delete the copy's cell that calls
 save_trained_model, so that notebooks 5 and 6 keep using this notebook's model; set RECURRENT_DROPOUT = 0 there, run
 it and compare the seconds per epoch. On a CPU the multiply-adds per review stay the same, but Keras then runs its
 fused cell; what the lab's benchmark recorded for it is in benchmarks/RESULTS.md (section "Recurrent dropout on a
