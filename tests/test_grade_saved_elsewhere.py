@@ -32,7 +32,7 @@ def as_colab_saved(path, display_name="Asha Verma", user_id=USER_ID, outputs=Tru
         metadata = {key: value for key, value in cell.get("metadata", {}).items() if key != "execution"}
         metadata["id"] = (cell_id.replace("-", "") + "xQ7cPBcWUU")[:12]
         if cell["cell_type"] == "code":
-            elapsed = 250 + 37 * number
+            elapsed = 250 + 37 * number + started % 997  # another student's cells ran for other times
             clock += elapsed + 1_000
             metadata["colab"] = {"base_uri": "https://localhost:8080/"}
             metadata["executionInfo"] = {"elapsed": elapsed, "status": "ok", "timestamp": clock,

@@ -8,6 +8,10 @@ evidence. These are:
   to the millisecond). Every two consecutive cells' times make one key, so one shared key means two cells finished
   at the same two moments: a copy of the file, whatever was edited in its printed text. A copier who edits one time
   changes two keys, not the rest.
+* **Cell durations**, which survive a copier shifting every time at once (a replace-all of the date): how long each
+  cell ran, to the microsecond (nbclient and JupyterLab: from ``iopub.execute_input`` to ``shell.execute_reply``), or
+  Colab's ``elapsed`` milliseconds for cells that ran a second or more (shorter ones repeat between honest runs).
+  Again every two consecutive durations make a key.
 * **Most of notebook 4's epochs**: each epoch's four printed timings (Keras' seconds and milliseconds per step, the
   epoch timer's tenth of a second and milliseconds per step). Every choice of all but one epoch makes a key, so a
   copy with one timing edited still shares a key with its source. Two of the lab's real runs printed the same
@@ -51,10 +55,50 @@ def _finished_at(cell: dict) -> str:
     return ""
 
 
+MIN_COLAB_ELAPSED_MS = 1_000
+
+
+def _iso_microseconds(text: str) -> int | None:
+    """An ISO time's microseconds since midnight (a duration within a day is all that is needed)."""
+    try:
+        clock = text.rstrip("Z").split("T", 1)[1]
+        hours, minutes, seconds = clock.split(":")
+        whole, _, fraction = seconds.partition(".")
+        return ((int(hours) * 60 + int(minutes)) * 60 + int(whole)) * 10**6 + int((fraction + "000000")[:6])
+    except (IndexError, ValueError):
+        return None
+
+
+def _duration(cell: dict) -> str:
+    """How long the cell ran, as its notebook tool saved it; "" when it did not save it."""
+    metadata = cell.get("metadata")
+    if not isinstance(metadata, dict):
+        return ""
+    execution = metadata.get("execution")
+    if isinstance(execution, dict):
+        start, end = execution.get("iopub.execute_input"), execution.get("shell.execute_reply")
+        if isinstance(start, str) and isinstance(end, str) and ISO_TIME.fullmatch(start) and ISO_TIME.fullmatch(end):
+            began, ended = _iso_microseconds(start), _iso_microseconds(end)
+            if began is not None and ended is not None:
+                return f"us:{(ended - began) % (24 * 3600 * 10**6)}"
+    info = metadata.get("executionInfo")
+    if isinstance(info, dict):
+        elapsed = info.get("elapsed")
+        if isinstance(elapsed, int) and not isinstance(elapsed, bool) and elapsed >= MIN_COLAB_ELAPSED_MS:
+            return f"ms:{elapsed}"
+    return ""
+
+
+def _pairs(values: list[str], kind: str) -> set[str]:
+    values = [value for value in values if value][:MAX_TIME_KEYS + 1]
+    return {_key(kind, first, second) for first, second in zip(values, values[1:]) if first != second}
+
+
 def cell_time_keys(cells: list[dict]) -> list[str]:
-    """One key per two consecutive code cells that both saved when they finished."""
-    times = [time for time in (_finished_at(cell) for cell in cells) if time][:MAX_TIME_KEYS + 1]
-    return sorted({_key(first, second) for first, second in zip(times, times[1:]) if first != second})
+    """One key per two consecutive code cells that both saved when they finished, and one per two consecutive
+    saved durations."""
+    return sorted(_pairs([_finished_at(cell) for cell in cells], "finished")
+                  | _pairs([_duration(cell) for cell in cells], "ran"))
 
 
 def epoch_keys(keras: list[str], timer: list[str]) -> list[str]:
