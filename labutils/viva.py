@@ -98,10 +98,21 @@ def is_written(text: str) -> bool:
 SHINGLE_WORDS = 4  # a copied answer shares runs of words; four-word runs are rarely shared by chance
 
 
+# Letters of other scripts that look like Latin ones (a copy with Cyrillic "а" for "a" reads the same to a person)
+_LOOK_ALIKES = str.maketrans("асеіјорѕхуԁԛԝһӏаАВЕКМНОРСТХІЈЅαβεικνορτυχ", "aceijopsxydqwhlaabekmhopctxijsabeiknoptux")
+
+
+def visible(text: str) -> str:
+    """``text`` without the characters a reader does not see (Unicode format characters: zero-width spaces and
+    joiners, soft hyphens, the byte-order mark, right-to-left overrides)."""
+    return "".join(character for character in text if unicodedata.category(character) != "Cf")
+
+
 def normalised_words(text: str) -> list[str]:
     """The words of ``text`` as a reader compares them: one Unicode form, lower case, markup and punctuation
-    dropped, every number the same token (so a copy with the copier's own figures still matches)."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    dropped, invisible characters dropped and look-alike letters of other scripts read as Latin, every number the
+    same token (so a copy with the copier's own figures still matches)."""
+    text = visible(unicodedata.normalize("NFKC", text)).casefold().translate(_LOOK_ALIKES)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # a markdown link: its words, not its address
     words = re.findall(r"\d+(?:[.,]\d+)*|[^\W\d_]+", text)
     return ["#" if word[0].isdigit() else word for word in words]
@@ -172,7 +183,7 @@ _METRIC_WORD = re.compile(r"accura|(?<![^\W_])acc\b|precision|recall|\bf1\b|\bf-
                           r"chance", re.I)
 _CURVES_WORDS = re.compile(r"overfit|over-fit|validation loss|learning curve|val_loss", re.I)
 # A sentence that names another run: its figures are that run's, not checked against the student's.
-_ANOTHER_RUN = re.compile(r"practical|notebook\s*[789]|recorded|benchmark|results\.md|another run|other run|"
+_ANOTHER_RUN = re.compile(r"practical|notebook\s*[789]|recorded\s+runs?|(?:lab|lab's)\s+runs?|benchmark|results\.md|another run|other run|"
                           r"classmate|paper|published|keras-io", re.I)
 PRINTED_DECIMALS = 4  # notebook 6 prints the run's figures with 4 decimals
 

@@ -159,6 +159,7 @@ def test_the_conclusion_cell_is_read_never_run_and_holds_only_the_text(hand_in):
     ("Test acc 0.923", "quotes test accuracy 0.923, but this run's is 0.8517"),  # not the run's (it passed unflagged)
     (r"My test accuracy was $84.78\%$", "quotes test accuracy 84.78%, but this run's is 0.8517"),  # LaTeX only
     (r"My test accuracy was $85.17\%$", None),
+    ("My test accuracy, as recorded, was 0.8890", "quotes test accuracy 0.8890, but this run's is 0.8517"),  # trial
 ])
 def test_a_conclusion_is_read_as_students_write_its_figures(hand_in, figure, flag):
     rewrite(hand_in, {"conclusion": f"{figure}. The validation loss was lowest after epoch 3 and then went up while "
@@ -475,3 +476,13 @@ def test_numbers_aside_a_model_answer_is_still_the_model_answer():
     assert normalised_words("Three 0.85 [notebook 8](08_x.ipynb) **GRU**") == ["three", "#", "notebook", "#", "gru"]
     assert set(MODEL_ANSWERS) == set(QUESTIONS) == set(range(1, 13))
     assert all(len(model_answer_shingles(number)) > 20 for number in MODEL_ANSWERS)
+
+
+def test_invisible_characters_and_look_alike_letters_do_not_hide_a_copied_answer():
+    """A model answer pasted with zero-width spaces, soft hyphens or Cyrillic letters that look Latin reads the same
+    to a person, so it is compared as the same words (adversarial trial, issue 35)."""
+    from labutils.viva import MODEL_ANSWERS, normalised_words
+    plain = MODEL_ANSWERS[1]
+    hidden = plain.replace("e", "e\u200b").replace("tion", "ti\u00adon")  # inside words, where nobody sees them
+    cyrillic = plain.replace("a", "\u0430").replace("e", "\u0435").replace("o", "\u043e")
+    assert normalised_words(hidden) == normalised_words(plain) == normalised_words(cyrillic)

@@ -153,3 +153,39 @@ def test_a_run_id_not_in_the_form_setup_writes_fails(hand_in):
     path.write_text(text.replace(run_id, "abc1"), encoding="utf-8")
     sub = grade_folder(hand_in)["01_lstm_theory_and_gates.ipynb"]
     assert "the run record's run_id 'abc1' is not the form setup() writes" in reasons(sub), reasons(sub)
+
+
+def test_apostrophes_and_characters_nobody_sees_do_not_split_a_student(full_run, tmp_path):
+    """One student typing "O'Brien" and "O’Brien", or a roll number with a zero-width space pasted in, is one
+    student; a right-to-left override cannot make a name show as a classmate's (adversarial trial, issue 35)."""
+    folder = tmp_path / "sean"
+    shutil.copytree(full_run, folder)
+    for number, path in enumerate(sorted(folder.glob("*.ipynb"))):
+        name = "Seán O'Brien" if number < 3 else "Seán O\u2019Brien"
+        roll = "CS21-0\u200b17" if number == 4 else "CS21-017"
+        save(json.loads(path.read_text(encoding="utf-8").replace("Asha Verma", name).replace("CS21-017", roll)), path)
+    subs = [sub for sub in grade.grade_paths([folder], grade.Settings(lessons=FIXTURE_LESSONS, required=tuple(runner_ids())))
+            if sub.notebook]
+    assert {sub.status for sub in subs} == {"PASS"}, {reasons(sub) for sub in subs}
+    assert all("\u200b" not in sub.roll_no for sub in subs)
+    rtl = tmp_path / "rtl"
+    shutil.copytree(full_run, rtl)
+    path = rtl / NB4
+    path.write_text(path.read_text(encoding="utf-8").replace("Asha Verma", "Meera \u202eayreV ahsA"), encoding="utf-8")
+    shown = grade_folder(rtl)[NB4].student_name
+    assert shown == "Meera ayreV ahsA"  # as stored, with nothing that reverses it on screen
+
+
+def test_an_own_cell_that_printed_a_long_list_is_read(hand_in):
+    """A student's own cell after the lesson printed a 1.5 MB list: its commas are printed text, not JSON values, so
+    the notebook is read and graded (adversarial trial, issue 35); a notebook of that many real values is not."""
+    notebook = load(hand_in / "05_test_evaluation_and_confusion_matrix.ipynb")
+    printed = str(list(range(300_000)))
+    notebook["cells"].append({"cell_type": "code", "execution_count": None, "id": "own-1", "metadata": {},
+                              "outputs": [], "source": ["print(list(range(300_000)))"]})
+    last = max(cell.get("execution_count") or 0 for cell in notebook["cells"])
+    notebook["cells"][-1].update(execution_count=last + 1, outputs=[
+        {"name": "stdout", "output_type": "stream", "text": [printed + "\n"]}])
+    save(notebook, hand_in / "05_test_evaluation_and_confusion_matrix.ipynb")
+    sub = grade_folder(hand_in)["05_test_evaluation_and_confusion_matrix.ipynb"]
+    assert sub.status == "PASS", reasons(sub)

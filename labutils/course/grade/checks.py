@@ -13,6 +13,7 @@ from pathlib import Path
 from ...evidence import (CONFUSION_COUNTS, EVALUATE_BATCH_SIZE, EXERCISE_CORRECT, EXERCISE_RESULT, KERAS_EPOCH, KERAS_STEPS, PREDICT_ACCURACY,
                          RUN_RECORD_PREFIX, TEST_ACCURACY, TRAINING_PROFILE, run_profile_banner_start)
 from ...practical import PRACTICAL
+from ...viva import visible
 from ..manifest import IDENTITY_FIELDS, cell_source, exercise_id, fingerprint, first_line, identity_values, utf8_safe
 from .answers import is_conclusion_cell, read_answers
 from .runs import check_epoch_table, check_published, check_test_figures, read_run
@@ -97,8 +98,9 @@ def _check_identity(code_cells: list[tuple[int, dict]], sub: Submission, printed
         values = identity_values(cell_source(cell))
         if values is None:
             continue
-        sub.student_name = " ".join(values.get("STUDENT_NAME", "").split())
-        sub.roll_no = " ".join(values.get("ROLL_NO", "").split())
+        # shown as a reader sees them: a right-to-left override cannot make a name look like a classmate's
+        sub.student_name = " ".join(visible(values.get("STUDENT_NAME", "")).split())
+        sub.roll_no = " ".join(visible(values.get("ROLL_NO", "")).split())
         unfilled = [name for name in IDENTITY_FIELDS if not values.get(name, "").strip()
                     or PLACEHOLDER.match(values.get(name, ""))]
         if unfilled:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .. import catalogue
 from ..manifest import load_manifest
+from ...viva import visible
 from .answers import flag_shared_answers
 from .checks import grade_file
 from .read import EXPORTS, Found, find_notebooks
@@ -20,9 +21,13 @@ def _filled(value: str) -> bool:
     return bool(value.strip()) and not PLACEHOLDER.match(value)
 
 
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'"})
+
+
 def _norm(value: str) -> str:
-    """A name as a person reads it: one Unicode form (NFC; keyboards and systems differ), case and spacing aside."""
-    return unicodedata.normalize("NFC", " ".join(value.split())).casefold()
+    """A name as a person reads it: one Unicode form (NFC; keyboards and systems differ), case and spacing aside,
+    characters nobody sees dropped, every apostrophe the same ("O’Brien" is "O'Brien")."""
+    return visible(unicodedata.normalize("NFC", " ".join(value.split()))).casefold().translate(APOSTROPHES)
 
 
 DASHES = re.compile(r"[\u2010-\u2015\u2212_]")
@@ -31,7 +36,7 @@ DASHES = re.compile(r"[\u2010-\u2015\u2212_]")
 def roll_key(value: str) -> str:
     """A roll number as typed on any keyboard: compatibility forms (full-width) folded, case and spaces ignored, every
     dash a hyphen ("CS21 – 042" is "cs21-042"); other separators are kept ("CS-21-1-17" is not "CS-21-11-7")."""
-    folded = unicodedata.normalize("NFKC", value).casefold()
+    folded = visible(unicodedata.normalize("NFKC", value)).casefold()
     return DASHES.sub("-", "".join(folded.split()))
 
 
