@@ -9,6 +9,8 @@ from handins import fill_identity, smoke_run_ids
 from helpers import ROOT, shared_data_dir
 
 from labutils.course import grade, runner
+from labutils.course.grade import submission as _submission
+from labutils.course.grade.rules import RULES
 from labutils.artifacts import ARTIFACTS_VARIABLE
 from labutils.course.grade.runs import PUBLISHED_VARIABLE
 
@@ -47,3 +49,33 @@ def smoke_run(tmp_path_factory):
 def smoke_hand_in(smoke_run):
     """The executed notebooks of :func:`smoke_run`, as a student hands them in."""
     return smoke_run.executed
+
+
+# Every reason code is produced by at least one test (a linter's "one rule, one test"): the codes the session's
+# grading produced are counted, and a whole test session (no -k, no -m, the tests folder collected) fails at its end
+# when a code of labutils/course/grade/rules.py was never produced.
+CODES_PRODUCED: set[str] = set()
+_give_code = _submission.Submission._code
+
+
+def _counted(self, code, text):
+    CODES_PRODUCED.add(code)
+    _give_code(self, code, text)
+
+
+_submission.Submission._code = _counted
+
+
+def pytest_sessionfinish(session, exitstatus):
+    options = session.config.option
+    whole = (not options.keyword and not options.markexpr
+             and any(Path(str(arg).split("::")[0]).resolve() == ROOT / "tests" for arg in session.config.args))
+    if exitstatus != 0 or not whole:
+        return
+    missing = sorted(set(RULES) - CODES_PRODUCED)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if missing:
+        reporter.write_line(f"reason codes no test produced: {', '.join(missing)} (each rule needs a test)", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    else:
+        reporter.write_line(f"reason codes: all {len(RULES)} produced by the tests")

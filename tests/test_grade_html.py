@@ -189,7 +189,7 @@ def test_a_copied_run_shows_a_badge_in_each_cell_and_its_group_once(class_page):
         for notebook in table.columns[2:]:
             cell = table.rows[roll][notebook]
             assert "copy group 1 (3 students)" in cell["text"] and "copied run:" not in cell["text"]
-            assert cell["title"].startswith("copied run:")  # the whole reason, on hovering
+            assert cell["title"].startswith("[P701] copied run:")  # the whole reason with its code, on hovering
     copied = section(class_page, "Copied runs")
     assert copied.count('id="copy-group-1"') == 1 and 'id="copy-group-2"' not in copied
     for member in ("Copier 100 (CS21-100)", "Copier 101 (CS21-101)", "Copier 102 (CS21-102)"):

@@ -9,6 +9,7 @@ import ast
 import glob
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -87,3 +88,21 @@ def test_the_package_ships_every_module_and_the_lesson_manifest(tmp_path):
     entry_points = next(name for name in names if name.endswith("entry_points.txt"))
     assert "labutils = labutils.course.cli:main" in zipfile.ZipFile(glob.glob(str(tmp_path / "*.whl"))[0]).read(
         entry_points).decode()
+
+
+def test_every_reason_code_is_documented_given_and_listed_in_the_readme():
+    """One rule, one code, one line of documentation (labutils/course/grade/rules.py), one home in the grader's code,
+    and README.md's table made from it. (That the tests produce every code is checked by tests/conftest.py at the end
+    of a whole test session.)"""
+    from labutils.course.grade.rules import RULES, markdown_table
+    given = {}
+    for path in sorted((PACKAGE / "course" / "grade").glob("*.py")):
+        if path.name != "rules.py":
+            for code in re.findall(r'\.(?:fail|flag)\(\s*"([A-Z]\d{3})"|"([A-Z]\d{3})",\s*\n?\s*lambda', path.read_text(encoding="utf-8")):
+                code = code[0] or code[1]
+                given.setdefault(code, set()).add(path.name)
+    assert set(given) == set(RULES), (sorted(set(RULES) - set(given)), sorted(set(given) - set(RULES)))
+    assert all(len(files) == 1 for files in given.values()), {code: files for code, files in given.items() if len(files) > 1}
+    assert all(len(text) <= 120 and "\n" not in text for text in RULES.values())
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert markdown_table() in readme, "run python -m labutils.course.grade.rules and paste its table into README.md"

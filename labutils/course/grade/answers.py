@@ -107,10 +107,10 @@ def read_answers(notebook: dict, entry: dict, evidence_cells: dict[str, dict], s
             if is_conclusion_cell(cell):  # every such cell is left out of the lesson check, so each is read here
                 text = conclusion_text(cell_source(cell))
                 if text is None:
-                    sub.fail(f"the conclusion cell holds more than `{CONCLUSION_NAME} = \"\"\"...\"\"\"`: keep only "
+                    sub.fail("A801", f"the conclusion cell holds more than `{CONCLUSION_NAME} = \"\"\"...\"\"\"`: keep only "
                              "your text there (the grader reads it, never runs it)")
                 if "conclusion" in sub.answers:
-                    sub.fail(f"more than one `{CONCLUSION_NAME}` cell: keep one conclusion")
+                    sub.fail("A802", f"more than one `{CONCLUSION_NAME}` cell: keep one conclusion")
                 else:
                     sub.answers["conclusion"] = written_conclusion(text or "")[:MAX_ANSWER_CHARS]
                 continue
@@ -129,7 +129,7 @@ def read_answers(notebook: dict, entry: dict, evidence_cells: dict[str, dict], s
             if len(words) >= COPY_MIN_WORDS:
                 share = containment(shingles(words), model_answer_shingles(int(name[1:])))
                 if share >= MODEL_COPY_SHARE:
-                    sub.flag(name, f"mostly the lab's model answer ({share:.0%} of its four-word runs are the model "
+                    sub.flag("A803", name, f"mostly the lab's model answer ({share:.0%} of its four-word runs are the model "
                                    "answer's, numbers aside)")
     sub.answer_evidence["conclusion"] = utf8_safe("".join(
         outputs_text(evidence_cells[name]) for name in ("viva-run", "viva-epochs") if name in evidence_cells))[-MAX_EVIDENCE_CHARS:]
@@ -142,16 +142,16 @@ def read_answers(notebook: dict, entry: dict, evidence_cells: dict[str, dict], s
             return
         found = conclusion_findings(sub.answers["conclusion"], history, results)
         for written in found["wrong_test_accuracy"]:
-            sub.flag("conclusion", f"quotes test accuracy {written}, but this run's is {results['test_accuracy']:.4f}")
+            sub.flag("A806", "conclusion", f"quotes test accuracy {written}, but this run's is {results['test_accuracy']:.4f}")
         for written in found["unmatched"]:
-            sub.flag("conclusion", f"quotes {written}, which is none of this run's figures (nor said to be another "
+            sub.flag("A807", "conclusion", f"quotes {written}, which is none of this run's figures (nor said to be another "
                                    "run's)")
         said = {"best": "is the best epoch", "accuracy": "is where the validation accuracy peaked",
                 "loss": "is where the validation loss was lowest"}
         for kind, epoch in found["wrong_epoch_claims"]:
             truth = (f"lowest after epoch {found['lowest_loss_epoch']}" if kind == "loss" else
                      f"highest after epoch {found['best_epoch']}")
-            sub.flag("conclusion", f"says epoch {epoch} {said.get(kind, 'is the best epoch')}, but in this run the "
+            sub.flag("A808", "conclusion", f"says epoch {epoch} {said.get(kind, 'is the best epoch')}, but in this run the "
                                    f"validation {'loss' if kind == 'loss' else 'accuracy'} was {truth}")
         if not found["quoted_test_accuracy"] and not found["wrong_test_accuracy"]:
             sub.notes.append("the conclusion does not quote the run's test accuracy")
@@ -234,7 +234,7 @@ def _flag_published_examples(sub: Submission) -> None:
             continue
         share, student = published_example_share(name, text, sub.answer_evidence.get(name, ""), examples)
         if share >= MODEL_COPY_SHARE:
-            sub.flag(name, f"{PUBLISHED_EXAMPLE} ({share:.0%} of its four-word runs are example student {student}'s, "
+            sub.flag("A804", name, f"{PUBLISHED_EXAMPLE} ({share:.0%} of its four-word runs are example student {student}'s, "
                            "from the lab's test hand-ins that anyone can download; numbers aside)")
 
 
@@ -288,5 +288,5 @@ def flag_shared_answers(subs: list[Submission], same_student) -> None:
                             break
                 named = ", ".join(f"{other.student_name or '?'} ({other.roll_no or other.path})" for other in named_subs)
                 more = f" and {others_count - len(named_subs)} more" if others_count > len(named_subs) else ""
-                sub.flag(name, f"the same answer as {named}{more} (word for word or nearly; the grader does not "
+                sub.flag("A805", name, f"the same answer as {named}{more} (word for word or nearly; the grader does not "
                                "say who wrote it first)")

@@ -33,7 +33,7 @@ def _check_lesson_version(entry: dict, manifest: dict, sub: Submission, settings
     notebook of a version without the answer cells the current one has (notebook 6 before lesson 7): never a pass."""
     stated = settings.lessons or (str(manifest.get("version", "")),)
     if ANY_LESSON not in stated and sub.lesson_version not in stated:
-        sub.flag("lesson", f"made from lesson version {sub.lesson_version}, not {' or '.join(stated)} as this class "
+        sub.flag("L403", "lesson", f"made from lesson version {sub.lesson_version}, not {' or '.join(stated)} as this class "
                            f"(--lesson): an old copy of the notebook? If the class used {sub.lesson_version}, grade "
                            f"with --lesson {sub.lesson_version}")
     current = manifest["notebooks"].get(sub.notebook, {})
@@ -54,25 +54,25 @@ def _check_execution(code_cells: list[tuple[int, dict]], sub: Submission) -> Non
            and (not isinstance(cell["execution_count"], int) or isinstance(cell["execution_count"], bool))]
     if odd:
         number, cell = odd[0]
-        sub.fail(f"{_where(number, cell)} has an execution count that is not a whole number "
+        sub.fail("X201", f"{_where(number, cell)} has an execution count that is not a whole number "
                  f"({str(cell['execution_count'])[:20]!r}): the file was edited by hand; run the notebook again")
         return
     unrun = [(number, cell) for number, cell in ran if cell.get("execution_count") is None]
     if unrun:
-        sub.fail(f"{len(unrun)} code cell(s) never ran (first: {_where(*unrun[0])}); run the whole notebook "
+        sub.fail("X202", f"{len(unrun)} code cell(s) never ran (first: {_where(*unrun[0])}); run the whole notebook "
                  "with Restart & Run All (Colab: Runtime > Restart session and run all)")
     if ran and not unrun:
         if ran[0][1]["execution_count"] != 1:
-            sub.fail(f"not run from a fresh kernel: the first code cell has execution count "
+            sub.fail("X203", f"not run from a fresh kernel: the first code cell has execution count "
                      f"{ran[0][1]['execution_count']}, not 1")
         previous = ran[0][1]["execution_count"]
         for number, cell in ran[1:]:
             count = cell["execution_count"]
             if count <= previous:
-                sub.fail(f"cells ran out of order: {_where(number, cell)} has execution count {count} after {previous}")
+                sub.fail("X204", f"cells ran out of order: {_where(number, cell)} has execution count {count} after {previous}")
                 break
             if count != previous + 1:
-                sub.fail(f"cells were re-run or deleted: execution counts jump from {previous} to {count} at "
+                sub.fail("X205", f"cells were re-run or deleted: execution counts jump from {previous} to {count} at "
                          f"{_where(number, cell)}")
                 break
             previous = count
@@ -80,7 +80,7 @@ def _check_execution(code_cells: list[tuple[int, dict]], sub: Submission) -> Non
         for output in cell.get("outputs") or []:
             if isinstance(output, dict) and output.get("output_type") == "error":
                 message = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".strip().rstrip(":")
-                sub.fail(f"{_where(number, cell)} ended in an error: {message[:120]}")
+                sub.fail("X206", f"{_where(number, cell)} ended in an error: {message[:120]}")
                 break
 
 
@@ -104,12 +104,12 @@ def _check_identity(code_cells: list[tuple[int, dict]], sub: Submission, printed
         unfilled = [name for name in IDENTITY_FIELDS if not values.get(name, "").strip()
                     or PLACEHOLDER.match(values.get(name, ""))]
         if unfilled:
-            sub.fail(f"identity cell not filled in: {', '.join(unfilled)}")
+            sub.fail("I301", f"identity cell not filled in: {', '.join(unfilled)}")
         printed = utf8_safe(outputs_text(cell))
         if printed_kept and not unfilled and not all(" ".join(values[name].split()) in " ".join(printed.split()) for name in IDENTITY_FIELDS):
-            sub.fail("identity cell was edited after it ran: its output shows other details; run the notebook again")
+            sub.fail("I302", "identity cell was edited after it ran: its output shows other details; run the notebook again")
         return number
-    sub.fail("identity cell missing (the cell with STUDENT_NAME and ROLL_NO)")
+    sub.fail("I303", "identity cell missing (the cell with STUDENT_NAME and ROLL_NO)")
     return None
 
 
@@ -133,12 +133,12 @@ def _check_lesson_cells(entry: dict, lesson_candidates: list[tuple[int, str, dic
         for i in range(i1, i2):
             lesson = entry["lesson_cells"][i]
             what = "changed" if tag == "replace" else "deleted"
-            sub.fail(f"lesson cell {what}: the cell starting `{lesson['first_line']}` is not the lab's")
+            sub.fail("L401", f"lesson cell {what}: the cell starting `{lesson['first_line']}` is not the lab's")
         if i2 == len(expected):
             continue  # the student's own cells after the lesson's last cell are allowed
         if j2 - j1 > i2 - i1:
             number, _, cell = lesson_candidates[j1 + (i2 - i1)]
-            sub.fail(f"code inserted between the lesson's cells ({_where(number, cell)}); put your own experiments "
+            sub.fail("L402", f"code inserted between the lesson's cells ({_where(number, cell)}); put your own experiments "
                      "under Exercises, after the lesson")
     return evidence_cells, lesson_cells
 
@@ -149,44 +149,44 @@ def _check_run_record(cell: dict | None, sub: Submission, settings: Settings) ->
     records = [line[len(RUN_RECORD_PREFIX):] for line in outputs_text(cell).splitlines()
                if line.startswith(RUN_RECORD_PREFIX)]
     if not records:
-        sub.fail("no run record in the setup cell's output (setup() did not run, or its output was cleared)")
+        sub.fail("E501", "no run record in the setup cell's output (setup() did not run, or its output was cleared)")
         return None
     if len(records) > 1:
-        sub.fail("more than one run record in the setup cell's output")
+        sub.fail("E502", "more than one run record in the setup cell's output")
     try:
         record = json.loads(records[0])
     except json.JSONDecodeError:
-        sub.fail("the run record is damaged (not valid JSON)")
+        sub.fail("E503", "the run record is damaged (not valid JSON)")
         return None
     if not isinstance(record, dict):
-        sub.fail("the run record was edited: it is not the JSON object setup() prints; run the notebook again")
+        sub.fail("E504", "the run record was edited: it is not the JSON object setup() prints; run the notebook again")
         return None
     if not RECORD_KEYS <= set(record):
-        sub.fail(f"the run record lacks {', '.join(sorted(RECORD_KEYS - set(record)))}")
+        sub.fail("E505", f"the run record lacks {', '.join(sorted(RECORD_KEYS - set(record)))}")
         return None
     odd = [key for key in ("run_id", "time", "profile") if not isinstance(record[key], str) or not record[key].strip()]
     if odd:
-        sub.fail(f"the run record was edited: its {', '.join(odd)} {'is' if len(odd) == 1 else 'are'} not the text "
+        sub.fail("E506", f"the run record was edited: its {', '.join(odd)} {'is' if len(odd) == 1 else 'are'} not the text "
                  "setup() prints; run the notebook again")
         return None
     sub.profile, sub.run_id = record["profile"][:40], record["run_id"][:80]
     if not RUN_ID_FORM.fullmatch(sub.run_id):
-        sub.fail(f"the run record's run_id {sub.run_id[:40]!r} is not the form setup() writes (32 hexadecimal "
+        sub.fail("E507", f"the run record's run_id {sub.run_id[:40]!r} is not the form setup() writes (32 hexadecimal "
                  "digits): the record was edited; run the notebook again")
     sub.run_time = record["time"][:40]
     if sub.profile != settings.profile:
-        sub.fail(f"ran with the '{sub.profile}' profile, not '{settings.profile}': run it again without "
+        sub.fail("E508", f"ran with the '{sub.profile}' profile, not '{settings.profile}': run it again without "
                  "LABUTILS_PROFILE set (smoke runs are checks, not results)")
     if run_profile_banner_start(sub.profile) not in outputs_text(cell):
-        sub.fail("the run record and the printed run profile disagree (output edited?)")
+        sub.fail("E509", "the run record and the printed run profile disagree (output edited?)")
     try:
         when = _dt.datetime.fromisoformat(sub.run_time)
         if when.tzinfo is None:
             when = when.replace(tzinfo=_dt.timezone.utc)
         if when > settings.now + _dt.timedelta(days=1):
-            sub.fail(f"the run record's time {sub.run_time} is in the future")
+            sub.fail("E510", f"the run record's time {sub.run_time} is in the future")
     except ValueError:
-        sub.fail(f"the run record's time {sub.run_time[:40]!r} is not a date")
+        sub.fail("E511", f"the run record's time {sub.run_time[:40]!r} is not a date")
     return record
 
 
@@ -195,36 +195,36 @@ def _check_evidence(entry: dict, cells: dict[str, dict], record: dict | None, su
     if "run-profile" in wanted and "run-profile" in cells:
         match = TRAINING_PROFILE.search(outputs_text(cells["run-profile"]))
         if not match:
-            sub.fail("the training cell does not print which run profile it used")
+            sub.fail("E512", "the training cell does not print which run profile it used")
         elif record is not None and match.group(1) != record.get("profile"):
-            sub.fail(f"the training cell ran the '{match.group(1)}' profile but the run record says "
+            sub.fail("E513", f"the training cell ran the '{match.group(1)}' profile but the run record says "
                      f"'{record.get('profile')}'")
         elif settings.profile == "full" and (match.group(2) != match.group(3) or match.group(4) != match.group(5)):
-            sub.fail(f"trained on {match.group(2)} of {match.group(3)} reviews for {match.group(4)} of "
+            sub.fail("E514", f"trained on {match.group(2)} of {match.group(3)} reviews for {match.group(4)} of "
                      f"{match.group(5)} epochs, not the whole practical")
     for name, label in (("learning-curves", "learning-curve"), ("confusion-matrix", "confusion-matrix")):
         if name in wanted and name in cells and not has_png(cells[name]):
-            sub.fail(f"the {label} figure is missing from the outputs")
+            sub.fail("E515", f"the {label} figure is missing from the outputs")
     if "test-accuracy" in wanted and "test-accuracy" in cells:
         printed = outputs_text(cells["test-accuracy"])
         found = TEST_ACCURACY.findall(printed)
         if not found:
-            sub.fail("the test accuracy is not printed (`Test accuracy: ...`)")
+            sub.fail("E516", "the test accuracy is not printed (`Test accuracy: ...`)")
         else:
             value = float(found[-1])
             if not (math.isfinite(value) and 0.0 <= value <= 1.0):
-                sub.fail(f"the printed test accuracy {found[-1][:20]}{'...' if len(found[-1]) > 20 else ''} is not "
+                sub.fail("E517", f"the printed test accuracy {found[-1][:20]}{'...' if len(found[-1]) > 20 else ''} is not "
                          "between 0 and 1")
             else:
                 sub.test_accuracy = value
                 if settings.min_accuracy is not None and value < settings.min_accuracy:
-                    sub.fail(f"test accuracy {value:.4f} is below the pass mark {settings.min_accuracy:.2f}")
+                    sub.fail("E518", f"test accuracy {value:.4f} is below the pass mark {settings.min_accuracy:.2f}")
                 elif settings.min_accuracy is None and value < LOW_ACCURACY and settings.profile == "full":
-                    sub.flag("test accuracy", f"{value:.4f}, under {LOW_ACCURACY:.2f}: lower than the lab's honest "
+                    sub.flag("E519", "test accuracy", f"{value:.4f}, under {LOW_ACCURACY:.2f}: lower than the lab's honest "
                              "full runs; look at the run (training log, machine) before marking; --min-accuracy "
                              "sets a pass mark instead")
                 if value > PLAUSIBLE_MAX_ACCURACY:
-                    sub.fail(f"test accuracy {value:.4f} is implausible: above what any LSTM on IMDb reaches "
+                    sub.fail("E520", f"test accuracy {value:.4f} is implausible: above what any LSTM on IMDb reaches "
                              f"(the lab accepts up to {PLAUSIBLE_MAX_ACCURACY:.2f}; output edited?)")
                 _check_evaluate_log(printed, value, sub)
     if "run-profile" in wanted and "run-profile" in cells and settings.profile == "full":
@@ -233,21 +233,21 @@ def _check_evidence(entry: dict, cells: dict[str, dict], record: dict | None, su
         if "predict-accuracy" in cells:
             match = PREDICT_ACCURACY.search(outputs_text(cells["predict-accuracy"]))
             if not match:
-                sub.fail("predict's accuracy line is missing from its cell's output (output edited?)")
+                sub.fail("E521", "predict's accuracy line is missing from its cell's output (output edited?)")
             elif abs(float(match.group(2)) - sub.test_accuracy) > 1e-4 or abs(float(match.group(1)) - sub.test_accuracy) > 3e-4:
                 # predict's own count may differ from evaluate's by a review or two scored at exactly 0.5
-                sub.fail("the printed test accuracies disagree with each other (output edited?)")
+                sub.fail("E522", "the printed test accuracies disagree with each other (output edited?)")
         if "confusion-matrix" in cells:
             match = CONFUSION_COUNTS.search(outputs_text(cells["confusion-matrix"]))
             if not match:
-                sub.fail("the confusion matrix's counts (TN, FP, FN, TP) are missing from its cell's output "
+                sub.fail("E523", "the confusion matrix's counts (TN, FP, FN, TP) are missing from its cell's output "
                          "(output edited?)")
             else:
                 tn, fp, fn, tp = (int(group.replace(",", "")) for group in match.groups())
                 if tn + fp + fn + tp != TEST_SET_SIZE:
-                    sub.fail(f"the confusion matrix counts {tn + fp + fn + tp:,} reviews, not the {TEST_SET_SIZE:,} of the test set")
+                    sub.fail("E524", f"the confusion matrix counts {tn + fp + fn + tp:,} reviews, not the {TEST_SET_SIZE:,} of the test set")
                 elif abs((tn + tp) / TEST_SET_SIZE - sub.test_accuracy) > 1e-3:
-                    sub.fail("the confusion matrix and the printed test accuracy disagree (output edited?)")
+                    sub.fail("E525", "the confusion matrix and the printed test accuracy disagree (output edited?)")
 
 
 def _check_evaluate_log(printed: str, accuracy: float, sub: Submission) -> None:
@@ -260,10 +260,10 @@ def _check_evaluate_log(printed: str, accuracy: float, sub: Submission) -> None:
     steps, total, keras_accuracy = logged[-1].groups()
     expected_steps = math.ceil(TEST_SET_SIZE / EVALUATE_BATCH_SIZE)
     if int(total) != expected_steps:
-        sub.fail(f"Keras evaluated {total} batches, not the {expected_steps} of {TEST_SET_SIZE:,} test reviews at "
+        sub.fail("E526", f"Keras evaluated {total} batches, not the {expected_steps} of {TEST_SET_SIZE:,} test reviews at "
                  f"batch {EVALUATE_BATCH_SIZE} (output edited?)")
     if abs(float(keras_accuracy) - accuracy) > 6e-5:
-        sub.fail(f"the printed test accuracy {accuracy:.4f} disagrees with Keras' own evaluate line in the same cell "
+        sub.fail("E527", f"the printed test accuracy {accuracy:.4f} disagrees with Keras' own evaluate line in the same cell "
                  f"(accuracy: {keras_accuracy}) (output edited?)")
 
 
@@ -275,15 +275,15 @@ def _check_training_log(printed: str, sub: Submission) -> None:
     training_reviews = round(TRAINING_SET_SIZE * (1 - PRACTICAL["validation_split"]))
     expected_steps = math.ceil(training_reviews / PRACTICAL["batch_size"])
     if not epochs or not steps:
-        sub.fail("the training cell's Keras log (Epoch n/5 and its steps) is missing from the outputs (output edited?)")
+        sub.fail("E528", "the training cell's Keras log (Epoch n/5 and its steps) is missing from the outputs (output edited?)")
         return
     if {int(total) for _, total in epochs} != {expected_epochs} or len(epochs) != expected_epochs:
         shown = sorted({f"Epoch {done}/{total}" for done, total in epochs})[:3]
-        sub.fail(f"the training log shows {', '.join(shown)}, not the practical's {expected_epochs} epochs "
+        sub.fail("E529", f"the training log shows {', '.join(shown)}, not the practical's {expected_epochs} epochs "
                  "(a shortened run relabelled?)")
     wrong = sorted({total for _, total in steps if total != expected_steps})
     if wrong:
-        sub.fail(f"the training log shows {wrong[0]} steps per epoch; {training_reviews:,} reviews at batch "
+        sub.fail("E530", f"the training log shows {wrong[0]} steps per epoch; {training_reviews:,} reviews at batch "
                  f"{PRACTICAL['batch_size']} make {expected_steps} (a shortened run relabelled?)")
 
 
@@ -413,7 +413,7 @@ def grade_file(source: HandInFile | Path, manifest: dict, settings: Settings) ->
         sub.title = entry["title"]
         _check_lesson_version(entry, manifest, sub, settings)
         if not outputs_kept:
-            sub.fail(NO_OUTPUTS)  # every other check reads the outputs: this one reason says it all
+            sub.fail("F116", NO_OUTPUTS)  # every other check reads the outputs: this one reason says it all
             return sub
         exercises = exempt_exercise_cells(entry, code_cells, identity_number)
         written = {number for number, cell in code_cells if entry.get("answers") and is_conclusion_cell(cell)}
@@ -432,7 +432,7 @@ def grade_file(source: HandInFile | Path, manifest: dict, settings: Settings) ->
         _count_exercises(entry, [(number, cell) for number, cell in code_cells if number in exercises], sub)
         read_answers(notebook, entry, evidence_cells, sub)
     except Exception as error:  # noqa: BLE001 - one odd file must not stop a class's grading
-        sub.fail(f"could not be graded ({type(error).__name__}: {str(error)[:100]}); please report this to the lab's maintainers")
+        sub.fail("F199", f"could not be graded ({type(error).__name__}: {str(error)[:100]}); please report this to the lab's maintainers")
     finally:
         sub.decide()
     return sub

@@ -44,7 +44,7 @@ def student_key(sub: Submission) -> str:
     return roll_key(sub.roll_no) if _filled(sub.roll_no) else ""
 
 
-def _flag_odd_ones_out(group: list[Submission], key, reason) -> None:
+def _flag_odd_ones_out(group: list[Submission], key, code: str, reason) -> None:
     """Fail the submissions whose ``key`` differs from the group's most common one (all of them on a tie)."""
     counts = Counter(key(sub) for sub in group).most_common()
     if len(counts) < 2:
@@ -52,7 +52,7 @@ def _flag_odd_ones_out(group: list[Submission], key, reason) -> None:
     majority = counts[0][0] if counts[0][1] > counts[1][1] else None
     for sub in group:
         if key(sub) != majority:
-            sub.fail(reason(sub))
+            sub.fail(code, reason(sub))
 
 
 EXPORT_KINDS = sorted(set(EXPORTS.values()))
@@ -131,7 +131,7 @@ def _same_name_other_roll(by_student: dict[str, list[Submission]]) -> None:
                     if mine & theirs:
                         sub.notes.append(f"another hand-in has the same name with roll no {roll} (namesakes?)")
                     else:
-                        sub.flag("identity", f"the same name as the notebooks of roll no {roll}, which hold the "
+                        sub.flag("I307", "identity", f"the same name as the notebooks of roll no {roll}, which hold the "
                                              "notebooks missing here: one student with a mistyped roll number? "
                                              "They are graded as two")
 
@@ -153,7 +153,7 @@ def _one_google_account_two_students(subs: list[Submission], person: dict[str, s
             shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
             name = group[0].colab_accounts[user_id] or "no display name"
             for sub in group:
-                sub.flag("identity", f"run on Colab by the same Google account ({name}) as notebooks of {shown}: "
+                sub.flag("I308", "identity", f"run on Colab by the same Google account ({name}) as notebooks of {shown}: "
                                      "two students on one account, or one student's work handed in twice?")
 
 
@@ -201,7 +201,7 @@ def class_checks(subs: list[Submission], manifest: dict, settings: Settings) -> 
         if max(Counter(sub.notebook for sub in group).values()) == 1:  # else a class folder, told apart by roll no
             _flag_odd_ones_out(
                 [sub for sub in group if _filled(sub.roll_no) and _filled(sub.student_name)],
-                lambda sub: (_norm(sub.student_name), student_key(sub)),
+                lambda sub: (_norm(sub.student_name), student_key(sub)), "I304",
                 lambda sub: f"identity differs from the other notebooks in this folder ({sub.student_name} / {sub.roll_no} here)")
 
     person = _one_person_per_split_hand_in(subs)
@@ -220,12 +220,12 @@ def class_checks(subs: list[Submission], manifest: dict, settings: Settings) -> 
     for key, group in by_student.items():
         _flag_odd_ones_out(
             [sub for sub in group if _filled(sub.student_name)],
-            lambda sub: _norm(sub.student_name),
+            lambda sub: _norm(sub.student_name), "I305",
             lambda sub: f"roll no {sub.roll_no} is used with other names too; this notebook says {sub.student_name}")
         counts = Counter(sub.notebook for sub in group if sub.notebook)
         for sub in group:
             if sub.notebook and counts[sub.notebook] > 1:
-                sub.fail(f"handed in more than once by roll no {sub.roll_no}; keep one copy")
+                sub.fail("I306", f"handed in more than once by roll no {sub.roll_no}; keep one copy")
         check_student_runs([sub for sub in group if sub.notebook and counts[sub.notebook] == 1])
         handed_in = handed_in_by_person[person.get(key, key)]
         for required in settings.required:

@@ -11,13 +11,13 @@ numbers, paths, the reasons that quote them) is escaped.
 from __future__ import annotations
 
 import html
-import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
 from ..manifest import utf8_safe
 from .classroom import student_key
 from .report import copy_groups
+from .rules import RULES
 from .submission import LOW_ACCURACY, NOT_GRADED, STATUSES, Settings, Submission
 
 COLOURS = {"PASS": "#d9f2d9", "INCOMPLETE": "#fff2b3", "FLAGGED": "#ffd8a8", "FAIL": "#f8d0d0", "MISSING": "#e6e6e6",
@@ -26,18 +26,17 @@ BINS = 20  # histogram bars over accuracies 0.50 to 1.00, 0.025 wide
 REASON_CHARS = 200  # a reason longer than this is cut in its cell (the tooltip has it whole)
 REASONS_SHOWN = 3  # reasons listed in a cell; the rest fold away under "n more"
 NAME_PX, OVERALL_PX, NOTEBOOK_PX = 150, 140, 150  # column widths: 6 notebooks + name + overall fit in 1,400 px
-COPIED = "copied run:"  # how the reason of a copied run starts (its group has a section of its own)
+COPIED = "[P701] copied run:"  # how the line of a copied run starts (its group has a section of its own)
 
 
 def _e(text) -> str:
     return html.escape(utf8_safe(str(text)), quote=True)
 
 
-def check_name(reason: str) -> str:
-    """A reason without its particulars (numbers, quoted text, paths), so equal checks count together."""
-    general = re.sub(r"\([^)]*\)?", "", reason).split(": ")[0]  # particulars in brackets, then after a colon
-    general = re.sub(r"`[^`]*`|'[^']*'|[0-9][0-9.,e+-]*", "…", general)
-    return re.sub(r"(…\s*)+", "… ", general).strip()
+def check_name(sub: Submission, reason: str) -> str:
+    """A reason as its rule: its code and the rule's one line (so equal checks count together)."""
+    code = sub.code_of.get(reason, "")
+    return f"{code} {RULES[code]}" if code in RULES else reason
 
 
 def _histogram(accuracies: list[float], threshold: float, label: str) -> str:
@@ -96,9 +95,9 @@ def _usual(values: list) -> tuple[object, bool]:
 
 def _lines(graded: list[Submission]) -> list[str]:
     """Everything said about one student's notebook: its reasons, its unwritten answers, its flags."""
-    lines = [reason for sub in graded for reason in sub.reasons]
+    lines = [f"[{sub.code_of.get(reason, '')}] {reason}" for sub in graded for reason in sub.reasons]
     lines += [f"unwritten: {', '.join(sub.unanswered)}" for sub in graded if sub.unanswered]
-    return lines + [line for sub in graded for line in sub.flag_lines()]
+    return lines + [f"[{sub.code_of.get(line, '')}] {line}" for sub in graded for line in sub.flag_lines()]
 
 
 def _reason_list(lines: list[str]) -> str:
@@ -207,7 +206,7 @@ def write_html(subs: list[Submission], path: Path, settings: Settings, seconds: 
     not_graded_of = Counter(key for key in (student_key(sub) if student_key(sub) in students else owners.get(sub.folder)
                                             for sub in not_graded) if key)  # its student, or its folder's
     statuses = Counter(sub.status for sub in subs)
-    failed_checks = Counter(check_name(reason) for sub in subs if sub.status == "FAIL" for reason in sub.reasons)
+    failed_checks = Counter(check_name(sub, reason) for sub in subs if sub.status == "FAIL" for reason in sub.reasons)
     accuracies = [sub.test_accuracy for sub in subs if sub.test_accuracy is not None]
 
     columns = {notebook: [sub for student in students.values() for sub in student["cells"].get(notebook, [])]

@@ -86,68 +86,68 @@ def read_notebook(source: HandInFile, sub: Submission, settings: Settings) -> di
     """The parsed notebook, or None with the reason recorded. Memory stays near the file's size: the file is read
     once with a bound, and one whose JSON would make far more Python objects than a notebook is refused unparsed."""
     if source.size > settings.max_bytes:
-        sub.fail(f"file is {source.size / 2**20:,.1f} MB, over the {settings.max_bytes / 2**20:,.0f} MB limit "
+        sub.fail("F101", f"file is {source.size / 2**20:,.1f} MB, over the {settings.max_bytes / 2**20:,.0f} MB limit "
                  "(an executed lab notebook is under 1 MB; was something else handed in?)")
         return None
     try:
         raw = source.read(settings.max_bytes)
     except (OSError, ValueError, zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error) as error:
-        sub.fail(f"cannot be read: {getattr(error, 'strerror', None) or error}")
+        sub.fail("F102", f"cannot be read: {getattr(error, 'strerror', None) or error}")
         return None
     if len(raw) > settings.max_bytes:
-        sub.fail(f"file is over the {settings.max_bytes / 2**20:,.0f} MB limit (an executed lab notebook is under 1 MB)")
+        sub.fail("F101", f"file is over the {settings.max_bytes / 2**20:,.0f} MB limit (an executed lab notebook is under 1 MB)")
         return None
     sub.sha256 = hashlib.sha256(raw).hexdigest()
     if not raw.strip():
-        sub.fail("empty file")
+        sub.fail("F104", "empty file")
         return None
     values = raw.count(b"{") + raw.count(b"[") + raw.count(b",")
     if values > MAX_JSON_VALUES:  # printed text (a student's cell that printed a long list) is one string, not values
         values -= sum(sum(map(match.group().count, (b"{", b"[", b","))) for match in JSON_STRING.finditer(raw))
     if values > MAX_JSON_VALUES:
-        sub.fail(f"not a lab notebook: its JSON holds about {values:,} values (a lab notebook about 2,000); "
+        sub.fail("F105", f"not a lab notebook: its JSON holds about {values:,} values (a lab notebook about 2,000); "
                  "not read, to keep the grader's memory bounded")
         return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        sub.fail("not a notebook: not a text file (a notebook is UTF-8 JSON)")
+        sub.fail("F106", "not a notebook: not a text file (a notebook is UTF-8 JSON)")
         return None
     del raw
     text = text.removeprefix("\ufeff")
     try:
         notebook = json.loads(text)
     except json.JSONDecodeError as error:
-        sub.fail(_json_problem(text, error))
+        sub.fail("F107", _json_problem(text, error))
         return None
     except RecursionError:
-        sub.fail("not a notebook: JSON nested too deeply")
+        sub.fail("F108", "not a notebook: JSON nested too deeply")
         return None
     del text
     if isinstance(notebook, dict) and ("worksheets" in notebook or notebook.get("nbformat") in (1, 2, 3)):
-        sub.fail(f"saved in an old notebook format (nbformat {str(notebook.get('nbformat'))[:10]}), which this lab's "
+        sub.fail("F109", f"saved in an old notebook format (nbformat {str(notebook.get('nbformat'))[:10]}), which this lab's "
                  "notebooks never had: it was converted by another tool. Hand in the .ipynb file Jupyter or Colab "
                  "saved (File > Download > .ipynb)")
         return None
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
-        sub.fail("not a notebook: JSON without a list of cells")
+        sub.fail("F110", "not a notebook: JSON without a list of cells")
         return None
     if notebook.get("nbformat") != 4:
-        sub.fail(f"not a notebook this lab can read: nbformat {str(notebook.get('nbformat'))[:20]!r}, expected 4 "
+        sub.fail("F111", f"not a notebook this lab can read: nbformat {str(notebook.get('nbformat'))[:20]!r}, expected 4 "
                  "(open it in Jupyter and save it again)")
         return None
     for number, cell in enumerate(notebook["cells"], 1):
         if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw"):
-            sub.fail(f"malformed notebook: cell {number} is not a code, markdown or raw cell")
+            sub.fail("F112", f"malformed notebook: cell {number} is not a code, markdown or raw cell")
             return None
         if not isinstance(cell.get("source", ""), (str, list)):
-            sub.fail(f"malformed notebook: cell {number} has no readable source")
+            sub.fail("F112", f"malformed notebook: cell {number} has no readable source")
             return None
         if cell["cell_type"] == "code" and not isinstance(cell.get("outputs", []), list):
-            sub.fail(f"malformed notebook: code cell {number} has unreadable outputs")
+            sub.fail("F112", f"malformed notebook: code cell {number} has unreadable outputs")
             return None
     if not isinstance(notebook.get("metadata", {}), dict):
-        sub.fail("malformed notebook: metadata is not a JSON object")
+        sub.fail("F112", "malformed notebook: metadata is not a JSON object")
         return None
     return notebook
 
@@ -182,7 +182,7 @@ def identify(notebook: dict, code_prints: list[str], manifest: dict, sub: Submis
     if isinstance(notebook_id, str) and notebook_id in known_ids:
         return notebook_id
     if notebook_id is not None:
-        sub.fail(f"foreign notebook: its id {str(notebook_id)[:60]!r} is not one of this lab's")
+        sub.fail("F113", f"foreign notebook: its id {str(notebook_id)[:60]!r} is not one of this lab's")
         return None
     present = set(code_prints)
     best_id, best_share = None, 0.0
@@ -194,7 +194,7 @@ def identify(notebook: dict, code_prints: list[str], manifest: dict, sub: Submis
     if best_id is not None and best_share >= 0.5:
         sub.notes.append(f"the lab's notebook id is missing from the metadata; recognised by its cells as {best_id}")
         return best_id
-    sub.fail("foreign notebook: not one of this lab's notebooks (no lab id, and its cells are not the lab's)")
+    sub.fail("F114", "foreign notebook: not one of this lab's notebooks (no lab id, and its cells are not the lab's)")
     return None
 
 
@@ -213,7 +213,7 @@ def lesson_version(notebook: dict, code_prints: list[str], manifest: dict, sub: 
         if stated in versions and sub.notebook in versions[stated]:
             sub.lesson_version = stated
             return versions[stated][sub.notebook]
-        sub.fail(f"made from lesson version {stated!r}, which this grader does not know (it knows "
+        sub.fail("F115", f"made from lesson version {stated!r}, which this grader does not know (it knows "
                  f"{', '.join(versions)}): grade it with the labutils release the notebooks came from, or a newer one")
         return None
     present = set(code_prints)

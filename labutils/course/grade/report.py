@@ -65,10 +65,10 @@ def format_table(subs: list[Submission]) -> str:
                                    "file name)" if sub.named_as else "(not a lab notebook)"))
             label += f" [lesson v{sub.lesson_version}]" if sub.lesson_version else ""
             lines.append(printable(f"  {sub.status:<10} {label}{accuracy}  {sub.path}".rstrip()))
-            lines.extend(printable(f"          - {reason}") for reason in sub.reasons)
+            lines.extend(printable(f"          - [{sub.code_of.get(reason, '')}] {reason}") for reason in sub.reasons)
             if sub.unanswered:
                 lines.append(printable(f"          unwritten: {', '.join(sub.unanswered)}"))
-            lines.extend(printable(f"          flag {line}") for line in sub.flag_lines())
+            lines.extend(printable(f"          flag [{sub.code_of.get(line, '')}] {line}") for line in sub.flag_lines())
             lines.extend(printable(f"          note: {note}") for note in sub.notes)
         lines.append("")
     return "\n".join(lines)
@@ -76,7 +76,7 @@ def format_table(subs: list[Submission]) -> str:
 
 CSV_COLUMNS = ["roll_no", "student_name", "notebook", "lesson_version", "status", "test_accuracy", "exercises_correct",
                "exercises_total", "profile", "run_time", "file", "reasons", "notes", "unwritten", "flags", "copy_group",
-               "copy_group_size"]
+               "copy_group_size", "codes"]
 
 
 def write_csv(subs: list[Submission], path: Path) -> None:
@@ -90,7 +90,7 @@ def write_csv(subs: list[Submission], path: Path) -> None:
                    "" if sub.exercises_total is None else sub.exercises_total, sub.profile, sub.run_time,
                    sub.path, "; ".join(sub.reasons), "; ".join(sub.notes), " ".join(sub.unanswered),
                    "; ".join(sub.flag_lines()), "" if sub.copy_group is None else sub.copy_group,
-                   "" if sub.copy_group_size is None else sub.copy_group_size]
+                   "" if sub.copy_group_size is None else sub.copy_group_size, " ".join(sub.codes)]
             writer.writerow([_spreadsheet_safe(value) for value in row])
 
 

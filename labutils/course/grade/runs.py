@@ -79,7 +79,7 @@ def read_run(sub: Submission, lesson_cells: list[dict], evidence_cells: dict[str
     if "run-profile" in evidence_cells and sub.profile == "full":
         epochs = len(KERAS_EPOCH.findall(printed))
         if len(keras) != epochs or len(timer) != epochs:
-            sub.fail(f"notebook 4's timings are not all there as printed: {len(keras)} of Keras' {epochs} epoch lines "
+            sub.fail("C601", f"notebook 4's timings are not all there as printed: {len(keras)} of Keras' {epochs} epoch lines "
                      f"and {len(timer)} of the epoch timer's can be read (output edited?)")
     keras_epochs = [[float(value) for value in match.groups()] for match in KERAS_EPOCH_FIGURES.finditer(printed)]
     if keras_epochs:  # any notebook that trained: notebook 4, or notebook 5 to 7 training again (Colab)
@@ -120,13 +120,13 @@ def check_epoch_table(sub: Submission, evidence_cells: dict[str, dict], lesson_c
     printed = INVISIBLE.sub("", "\n".join(outputs_text(cell) for cell in lesson_cells))
     rows = list(EPOCH_TABLE.finditer(printed))
     if sub.profile == "full" and len(rows) != len(trained):
-        sub.fail(f"notebook 4's table of epochs shows {len(rows)} readable row(s) for Keras' {len(trained)} epochs "
+        sub.fail("C602", f"notebook 4's table of epochs shows {len(rows)} readable row(s) for Keras' {len(trained)} epochs "
                  "(output edited?)")
         return
     for match in rows:
         epoch, accuracy, val_accuracy = int(match.group(1)), float(match.group(2)), float(match.group(3))
         if not 1 <= epoch <= len(trained) or _off(accuracy, trained[epoch - 1][2]) or _off(val_accuracy, trained[epoch - 1][3]):
-            sub.fail(f"notebook 4's table says epoch {epoch} reached training accuracy {match.group(2)} and validation "
+            sub.fail("C603", f"notebook 4's table says epoch {epoch} reached training accuracy {match.group(2)} and validation "
                      f"accuracy {match.group(3)}, which is not what Keras' training log printed (output edited?)")
             return
 
@@ -145,7 +145,7 @@ def check_test_figures(sub: Submission, lesson_cells: list[dict], evidence_cells
         return
     tn, fp, fn, tp = (int(group.replace(",", "")) for group in match.groups())
     if tn + fp != CLASS_SIZE or fn + tp != CLASS_SIZE:
-        sub.fail(f"the confusion matrix's rows hold {tn + fp:,} negative and {fn + tp:,} positive reviews; IMDb's "
+        sub.fail("C604", f"the confusion matrix's rows hold {tn + fp:,} negative and {fn + tp:,} positive reviews; IMDb's "
                  f"test set has {CLASS_SIZE:,} of each (output edited?)")
         return
     printed = "\n".join(outputs_text(cell) for cell in lesson_cells)
@@ -179,7 +179,7 @@ def check_test_figures(sub: Submission, lesson_cells: list[dict], evidence_cells
         wrong.append(f"the report's accuracy {match.group(1)} (the matrix gives {(tn + tp) / TEST_SET_SIZE:.4f})")
     if wrong:
         shown = "; ".join(wrong[:3]) + (f"; and {len(wrong) - 3} more" if len(wrong) > 3 else "")
-        sub.fail(f"figures that disagree with the confusion matrix printed beside them: {shown} (output edited?)")
+        sub.fail("C605", f"figures that disagree with the confusion matrix printed beside them: {shown} (output edited?)")
 
 
 def _number(sub: Submission) -> str:
@@ -201,7 +201,7 @@ def _check_band(sub: Submission, test_accuracy: float, epochs: list, where: str)
     last = epochs[-1][3]
     width = band_width(last, test_accuracy)
     if abs(test_accuracy - last) > width:
-        sub.fail(f"test accuracy {test_accuracy:.4f} is {abs(test_accuracy - last):.4f} "
+        sub.fail("C606", f"test accuracy {test_accuracy:.4f} is {abs(test_accuracy - last):.4f} "
                  f"{'above' if test_accuracy > last else 'below'} the validation accuracy after the last epoch "
                  f"({last:.4f}, {where}); in real runs the two lie within {VALIDATION_BAND} standard errors of their "
                  f"difference ({width:.4f} here, on {VALIDATION_REVIEWS:,} validation and {TEST_SET_SIZE:,} test "
@@ -244,7 +244,7 @@ def check_coherence(sub: Submission) -> None:
     for what, loss, accuracy in pairs:
         least = (1 - accuracy) * math.log(2)
         if loss < least - 2 * ROUNDING:
-            sub.fail(f"{what} loss {loss:.4f} is below {least:.4f}, the least a cross-entropy can be at accuracy "
+            sub.fail("C607", f"{what} loss {loss:.4f} is below {least:.4f}, the least a cross-entropy can be at accuracy "
                      f"{accuracy:.4f}: each misclassified review costs at least ln 2 = 0.6931 (output edited?)")
             break
     if sub.profile != "full" or not {"test_accuracy", "recall", "roc_auc"} <= figures.keys():
@@ -252,12 +252,12 @@ def check_coherence(sub: Submission) -> None:
     accuracy, auc = figures["test_accuracy"], figures["roc_auc"]
     least, most = auc_bounds(accuracy, figures["recall"])
     if auc < least:
-        sub.fail(f"ROC AUC {auc:.4f} is {accuracy - auc:.4f} below the test accuracy {accuracy:.4f}: on IMDb's balanced "
+        sub.fail("C608", f"ROC AUC {auc:.4f} is {accuracy - auc:.4f} below the test accuracy {accuracy:.4f}: on IMDb's balanced "
                  f"test set a model's AUC is at least its accuracy unless it ranks its reviews worse than chance on "
                  f"each side of its threshold (at least {least:.4f} here, allowing for sampling and rounding; "
                  "output edited?)")
     elif auc > most:
-        sub.fail(f"ROC AUC {auc:.4f} is above {most:.4f}, the most any model of test accuracy {accuracy:.4f} and "
+        sub.fail("C609", f"ROC AUC {auc:.4f} is above {most:.4f}, the most any model of test accuracy {accuracy:.4f} and "
                  f"recall {figures['recall']:.4f} can reach (its missed positive reviews rank below its false "
                  "positives whatever it does; output edited?)")
 
@@ -275,13 +275,13 @@ def check_student_runs(group: list[Submission]) -> None:
             continue
         foreign = [run for run in sub.training_runs if run not in own_runs]
         if foreign and trained and not sub.copied:
-            sub.fail(f"notebook {number} reports on training run {foreign[0]}, but the notebook 04 handed in is "
+            sub.fail("C610", f"notebook {number} reports on training run {foreign[0]}, but the notebook 04 handed in is "
                      f"training run {trained}, and no notebook handed in trained that model: run notebook "
                      f"{int(number)} again after the notebook 4 you hand in (figures of another model are not this run's)")
         if published and trained in sub.training_runs:
-            sub.fail(f"notebook {number} reports on notebook 04's training run, {PUBLISHED_REASON}")
+            sub.fail("P703", f"notebook {number} reports on notebook 04's training run, {PUBLISHED_REASON}")
         if sub.run_id.lower() in sub.training_runs and sub.profile == "full" and not sub.figures.get("trained_epochs"):
-            sub.fail(f"notebook {number} names itself as the run that trained its model, but shows no training log "
+            sub.fail("C611", f"notebook {number} names itself as the run that trained its model, but shows no training log "
                      "(Keras' epoch lines; output edited?)")
     full = [sub for sub in by_number.values() if sub.profile == "full"]  # a smoke run validates on 400 reviews only
     trainings = {sub.run_id.lower(): sub.figures["trained_epochs"] for sub in full if sub.figures.get("trained_epochs")}
@@ -298,14 +298,14 @@ def check_student_runs(group: list[Submission]) -> None:
                   for key in ("test_accuracy", "test_loss", "precision", "recall", "f1", "roc_auc")
                   if key in viva.figures and key in tested.figures and _off(viva.figures[key], round(tested.figures[key], 4))]
         if differ:
-            viva.fail(f"notebook 06 quotes figures of the same model that notebook 05 printed otherwise: "
+            viva.fail("C612", f"notebook 06 quotes figures of the same model that notebook 05 printed otherwise: "
                       f"{'; '.join(differ[:3])} (output edited?)")
     if viva is not None:
         for run in viva.training_runs:
             mine, theirs = viva.figures.get("epochs", []), trainings.get(run, [])
             if mine and theirs and (len(mine) != len(theirs) or any(_off(a, b) for row, other in zip(mine, theirs)
                                                                   for a, b in zip(row, other))):
-                viva.fail("notebook 06's table of epochs differs from the training log of the same run "
+                viva.fail("C613", "notebook 06's table of epochs differs from the training log of the same run "
                           "(output edited?)")
 
 
@@ -400,7 +400,7 @@ def find_copied_runs(subs: list[Submission], student_of) -> None:
             students = members[root(key)]
             others = [_who(other) for other in _first(students, key)]
             more = f" and {len(students) - 1 - len(others)} more" if len(students) - 1 > len(others) else ""
-            sub.fail(f"copied run: notebook {_number(sub)} is the same run as that of {', '.join(others)}{more} "
+            sub.fail("P701", f"copied run: notebook {_number(sub)} is the same run as that of {', '.join(others)}{more} "
                      f"({'; '.join(sorted(how[id(sub)]))}; copy group {sub.copy_group}, {sub.copy_group_size} "
                      "students; the grader does not say who copied)")
 
@@ -427,7 +427,7 @@ def check_published(sub: Submission) -> None:
     run_ids, timings = published_runs()
     found = ({sub.run_id.lower(), *sub.training_runs} & run_ids) or (set(sub.run_logs) & timings)
     if found:
-        sub.fail(f"{PUBLISHED_REASON} (one of its own test hand-ins, which anyone can download), not a run of this "
+        sub.fail("P702", f"{PUBLISHED_REASON} (one of its own test hand-ins, which anyone can download), not a run of this "
                  "student's: hand in your own run")
 
 

@@ -18,7 +18,7 @@ PLACEHOLDER = re.compile(r"^\s*<.*>\s*$")
 STATUSES = ("PASS", "INCOMPLETE", "FLAGGED", "FAIL", "MISSING")  # least to most serious
 NOT_GRADED = "NOT GRADED"  # a file found beside the notebooks that is not one (an export, a zip's other files)
 # Fields the class checks use and the reports leave out (the reports say what they mean instead).
-INTERNAL_FIELDS = ("folder", "training_runs", "run_logs", "figures", "copied", "named_as", "colab_accounts")
+INTERNAL_FIELDS = ("folder", "training_runs", "run_logs", "figures", "copied", "named_as", "colab_accounts", "code_of")
 
 
 @dataclass
@@ -41,6 +41,8 @@ class Submission:
     exercises_correct: int | None = None  # exercise checks that printed "correct." (information, never graded)
     exercises_total: int | None = None  # the exercises of the notebook's lesson version
     reasons: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)  # the rules behind its reasons and flags, in order (rules.RULES)
+    code_of: dict[str, str] = field(default_factory=dict)  # a reason's or flag line's text -> its code
     notes: list[str] = field(default_factory=list)
     # notebook 6 (lesson version 7 on): what the student wrote, by answer ("Q1".."Q12", "conclusion")
     answers: dict[str, str] = field(default_factory=dict)
@@ -58,14 +60,23 @@ class Submission:
     # the Google accounts Colab recorded running its cells: {user id: display name}; the id is compared, never shown
     colab_accounts: dict[str, str] = field(default_factory=dict)
 
-    def fail(self, reason: str) -> None:
+    def fail(self, code: str, reason: str) -> None:
+        """A failed check: ``code`` is its rule's (:data:`labutils.course.grade.rules.RULES`)."""
         if reason not in self.reasons:
             self.reasons.append(reason)
+        self._code(code, reason)
 
-    def flag(self, answer: str, what: str) -> None:
+    def flag(self, code: str, answer: str, what: str) -> None:
+        """Something for the teacher to look at (``answer``: the answer it is about, or what it concerns)."""
         flags = self.answer_flags.setdefault(answer, [])
         if what not in flags:
             flags.append(what)
+        self._code(code, f"{answer}: {what}")
+
+    def _code(self, code: str, text: str) -> None:
+        self.code_of.setdefault(text, code)
+        if code not in self.codes:
+            self.codes.append(code)
 
     def decide(self) -> None:
         """FAIL when a check failed; else FLAGGED when written work needs the teacher's eye; else INCOMPLETE when

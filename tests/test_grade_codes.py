@@ -1,0 +1,78 @@
+"""One test for each reason code that no other test produces (issue 35 item 8): a real hand-in with one thing broken,
+graded, and the rule's code among its codes. tests/conftest.py checks, at the end of a whole session, that the tests
+produced every code of labutils/course/grade/rules.py."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from test_grade import NB4, NB5, full_run, grade_folder, hand_in, load, reasons, save, tamper  # noqa: F401 (fixtures)
+
+from labutils.course.grade import checks
+from labutils.course.grade.rules import RULES
+
+NB1 = "01_lstm_theory_and_gates.ipynb"
+
+
+def _edit_printed(notebook, edit):
+    """Apply ``edit`` to every printed text of the notebook's code cells."""
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                output["text"] = edit("".join(output["text"]) if isinstance(output["text"], list) else output["text"])
+
+
+def _record_edit(edit):
+    """Edit the run record setup() printed (its JSON after "labutils run record: ")."""
+    def change(notebook):
+        _edit_printed(notebook, lambda text: re.sub(r"(labutils run record: )(\{.*\})",
+                                                    lambda m: m.group(1) + edit(m.group(2)), text))
+    return change
+
+
+def _without(key):
+    return lambda record: json.dumps({k: v for k, v in json.loads(record).items() if k != key})
+
+
+BROKEN = {  # code: (notebook, the change to its JSON)
+    "E502": (NB1, lambda nb: _edit_printed(nb, lambda text: re.sub(r"(labutils run record: .*\n)", r"\1\1", text))),
+    "E505": (NB1, _record_edit(_without("seed"))),
+    "E511": (NB1, _record_edit(lambda record: json.dumps(dict(json.loads(record), time="the day before the deadline")))),
+    "E512": (NB4, lambda nb: _edit_printed(nb, lambda text: re.sub(r"Run profile 'full': training on.*\n", "", text))),
+    "E513": (NB4, lambda nb: _edit_printed(nb, lambda text: text.replace("Run profile 'full': training", "Run profile 'smoke': training"))),
+    "E516": (NB5, lambda nb: _edit_printed(nb, lambda text: re.sub(r"Test accuracy: .*\n", "", text))),
+    "E523": (NB5, lambda nb: _edit_printed(nb, lambda text: re.sub(r"TN [0-9,]+ +FP", "TN ? FP", text))),
+    "E526": (NB5, lambda nb: _edit_printed(nb, lambda text: text.replace("98/98 - ", "90/90 - "))),
+    "E528": (NB4, lambda nb: _edit_printed(nb, lambda text: re.sub(r"Epoch \d+/5\n", "", text))),
+}
+
+
+@pytest.mark.parametrize("code", sorted(BROKEN))
+def test_each_broken_piece_of_evidence_gets_its_own_code(hand_in, code):
+    name, change = BROKEN[code]
+    tamper(hand_in, name, change)
+    sub = grade_folder(hand_in)[name]
+    assert sub.status == "FAIL" and code in sub.codes, (code, RULES[code], sub.codes, reasons(sub))
+
+
+@pytest.mark.parametrize("code, text", [
+    ("F105", '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [' + "[]," * 210_000 + "[]]}"),
+    ("F108", "[" * 150_000 + "]" * 150_000),
+    ("F111", '{"nbformat": 5, "nbformat_minor": 0, "metadata": {}, "cells": []}'),
+])
+def test_files_that_are_not_lab_notebooks_get_their_codes(tmp_path, code, text):
+    path = tmp_path / "student" / "04_training_with_validation_split.ipynb"
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    sub = grade_folder(path.parent)[path.name]
+    assert sub.status == "FAIL" and sub.codes == [code], (sub.codes, reasons(sub))
+
+
+def test_a_file_the_grader_fails_on_is_reported_not_a_crash(hand_in, monkeypatch):
+    def broken(*_):
+        raise RuntimeError("a bug")
+    monkeypatch.setattr(checks, "_check_run_record", broken)
+    sub = grade_folder(hand_in)[NB4]
+    assert sub.codes == ["F199"] and "could not be graded (RuntimeError: a bug)" in reasons(sub)
