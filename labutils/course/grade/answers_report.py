@@ -30,7 +30,7 @@ from .submission import NOT_GRADED, Settings, Submission
 ANSWER_SHOWN = 1_500  # an answer longer than this shows its first ~1,200 characters; the rest folds away
 EVIDENCE_LINES_SHOWN = 2  # a student's own evidence lines shown before the rest folds away
 REASON_CHARS = 240  # a reason in the list of hand-ins to look at is cut here (its tooltip has it whole)
-COPIED = "copied run:"  # how the reason of a copied run starts (the copy group says it once)
+COPIED = "P701"  # a copied run's code (the copy group says it once)
 
 
 def _e(text) -> str:
@@ -318,20 +318,23 @@ class _Verdict:
             notebooks = [_notebook_label(one) for one in [self.sub, *self.others] if one.copy_group is not None]
             lines.append(f"copied run: notebook(s) {', '.join(sorted(notebooks))} the same run as a classmate's "
                          f"(copy group {', '.join(str(group) for group, _ in self.groups)}, listed below)")
-        lines += [reason for reason in self.sub.reasons if not (copied and reason.startswith(COPIED))]
+        lines += [reason for reason in self.sub.reasons if not (copied and self.sub.code_of.get(reason) == COPIED)]
         lines += self.notebook_flags
         if self.sub.unanswered:
             lines.append(f"unwritten: {', '.join(self.sub.unanswered)}")
         flagged = [name for name in ANSWER_IDS if self.sub.answer_flags.get(name)]
         if flagged:
             lines.append(f"flagged answers (in their rows below): {', '.join(flagged)}")
+        alike: dict[tuple[str, str], list[str]] = {}  # notebooks that say the same (a lesson flag on each) said once
         for other in self.others:
             if other.status == "PASS":
                 continue
-            said = [reason for reason in other.reasons if not (copied and reason.startswith(COPIED))]
+            said = [reason for reason in other.reasons if not (copied and other.code_of.get(reason) == COPIED)]
             said += other.flag_lines()
             if said or other.status != "FAIL" or not copied:
-                lines.append(f"notebook {_notebook_label(other)} {other.status}: {'; '.join(said) or 'see the grades'}")
+                alike.setdefault((other.status, "; ".join(said) or "see the grades"), []).append(_notebook_label(other))
+        for (status, said), labels in alike.items():
+            lines.append(f"notebook{'s' if len(labels) > 1 else ''} {', '.join(labels)} {status}: {said}")
         return lines
 
 

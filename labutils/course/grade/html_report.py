@@ -26,7 +26,7 @@ BINS = 20  # histogram bars over accuracies 0.50 to 1.00, 0.025 wide
 REASON_CHARS = 200  # a reason longer than this is cut in its cell (the tooltip has it whole)
 REASONS_SHOWN = 3  # reasons listed in a cell; the rest fold away under "n more"
 NAME_PX, OVERALL_PX, NOTEBOOK_PX = 150, 140, 150  # column widths: 6 notebooks + name + overall fit in 1,400 px
-COPIED = "[P701] copied run:"  # how the line of a copied run starts (its group has a section of its own)
+COPIED = "[P701] "  # how the line of a copied run starts, with its code (its group has a section of its own)
 
 
 def _e(text) -> str:
