@@ -54,6 +54,12 @@ EXERCISE_RESULT = re.compile(r"^Exercise (\d\d-\d{1,2}): (correct\.|not yet\.|no
 VIVA_RUN = re.compile(r"^Run profile: \w+; test accuracy ([0-9]{1,3}\.[0-9]{1,12}), test loss ([0-9]{1,3}\.[0-9]{1,12})", re.M)
 VIVA_EPOCH = re.compile(r"^epoch (\d{1,6}): loss ([0-9]{1,3}\.[0-9]{1,12}), validation loss ([0-9]{1,3}\.[0-9]{1,12}) +"
                         r"accuracy ([0-9]{1,3}\.[0-9]{1,12}), validation accuracy ([0-9]{1,3}\.[0-9]{1,12})", re.M)
+# Figures notebooks 4 and 6 derive from the epochs: the best epoch, and the gap between training and validation accuracy.
+BEST_EPOCH_LINE = re.compile(r"^best validation accuracy ([0-9]\.[0-9]{1,12}) at epoch (\d{1,6}) of (\d{1,6})[ \t]*$", re.M)
+LAST_GAP_LINE = re.compile(r"^gap between training and validation accuracy after the last epoch: ([+-]?[0-9]\.[0-9]{1,12})[ \t]*$",
+                           re.M)
+VIVA_GAP = re.compile(r"^epoch (\d{1,6}): .*?accuracy ([0-9]\.[0-9]{1,12}), validation accuracy ([0-9]\.[0-9]{1,12}) "
+                      r"\(gap ([+-]?[0-9]\.[0-9]{1,12})\)", re.M)
 VIVA_METRIC = re.compile(r"^(test_accuracy|test_loss|precision|recall|f1|roc_auc) +([0-9]{1,3}\.[0-9]{1,12})[ \t]*$", re.M)
 
 # Notebook 5, section 5: "precision 0.8459   recall 0.8601   F1 0.8529", then scikit-learn's classification report

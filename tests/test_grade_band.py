@@ -230,7 +230,8 @@ def test_0_94_with_notebook_4s_last_epoch_edited_fails_on_its_auc(hand_in):
     """The band holds (0.94 beside an edited 0.93, 2.7 standard errors); the AUC left at 0.9238 does not."""
     forge(hand_in, 0.94, last_val=0.93)
     subs = graded(hand_in)
-    assert subs["04"].status == "PASS"  # Keras' line, the table and notebook 6's epochs all say 0.9300
+    # Keras' line, the table and notebook 6's epochs all say 0.9300; the gap printed after the last epoch was left
+    assert subs["04"].codes == ["C614"], reasons(subs["04"])
     for number in ("05", "06"):
         found = reasons(subs[number])
         assert BAND_REASON not in found and "epochs differs" not in found, number

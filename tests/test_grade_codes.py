@@ -46,7 +46,20 @@ BROKEN = {  # code: (notebook, the change to its JSON)
     "E523": (NB5, lambda nb: _edit_printed(nb, lambda text: re.sub(r"TN [0-9,]+ +FP", "TN ? FP", text))),
     "E526": (NB5, lambda nb: _edit_printed(nb, lambda text: text.replace("98/98 - ", "90/90 - "))),
     "E528": (NB4, lambda nb: _edit_printed(nb, lambda text: re.sub(r"Epoch \d+/5\n", "", text))),
+    "C614": (NB4, lambda nb: _edit_printed(nb, lambda text: re.sub(r"(after the last epoch: )[+-][0-9.]+", r"\g<1>+0.0100", text))),
 }
+
+
+@pytest.mark.parametrize("name, edit", [
+    (NB4, lambda text: re.sub(r"(best validation accuracy )[0-9.]+( at epoch )\d+", r"\g<1>0.8600\g<2>4", text)),
+    ("06_viva_voce.ipynb", lambda text: re.sub(r"\(gap [+-][0-9.]+\)", "(gap +0.0100)", text, count=1)),
+])
+def test_figures_made_from_the_epochs_must_agree_with_them(hand_in, name, edit):
+    """A forger who edits an epoch's validation accuracy must also find the best-epoch line and every gap printed
+    from it (adversarial trial, issue 35: stale gaps were never compared)."""
+    tamper(hand_in, name, lambda nb: _edit_printed(nb, edit))
+    sub = grade_folder(hand_in)[name]
+    assert "C614" in sub.codes, (sub.codes, reasons(sub))
 
 
 @pytest.mark.parametrize("code", sorted(BROKEN))

@@ -105,4 +105,4 @@ def test_every_reason_code_is_documented_given_and_listed_in_the_readme():
     assert all(len(files) == 1 for files in given.values()), {code: files for code, files in given.items() if len(files) > 1}
     assert all(len(text) <= 120 and "\n" not in text for text in RULES.values())
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert markdown_table() in readme, "run python -m labutils.course.grade.rules and paste its table into README.md"
+    assert markdown_table() in readme, "paste labutils.course.grade.rules.markdown_table() into README.md"

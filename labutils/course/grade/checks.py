@@ -16,7 +16,7 @@ from ...practical import PRACTICAL
 from ...viva import visible
 from ..manifest import IDENTITY_FIELDS, cell_source, exercise_id, fingerprint, first_line, identity_values, utf8_safe
 from .answers import is_conclusion_cell, read_answers
-from .runs import check_epoch_table, check_published, check_test_figures, read_run
+from .runs import check_epoch_table, check_published, check_test_figures, check_viva_gaps, read_run
 from .read import HandInFile, colab_accounts, has_png, identify, lesson_version, outputs_text, read_notebook
 from .submission import ANY_LESSON, LOW_ACCURACY, PLACEHOLDER, TEST_SET_SIZE, TRAINING_SET_SIZE, Settings, Submission
 
@@ -428,6 +428,7 @@ def grade_file(source: HandInFile | Path, manifest: dict, settings: Settings) ->
         check_test_figures(sub, lesson_cells, evidence_cells)
         read_run(sub, lesson_cells, evidence_cells)
         check_epoch_table(sub, evidence_cells, lesson_cells)
+        check_viva_gaps(sub, evidence_cells)
         check_published(sub)
         _count_exercises(entry, [(number, cell) for number, cell in code_cells if number in exercises], sub)
         read_answers(notebook, entry, evidence_cells, sub)

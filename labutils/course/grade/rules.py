@@ -3,8 +3,7 @@
 A reason (FAIL) or a flag (FLAGGED) is given with its code (``sub.fail("X202", ...)``, ``sub.flag("A803", ...)``);
 the CSV's ``codes`` column and the JSON list them, and the table and the HTML pages show each beside its text, so a
 teacher can look a reason up and filter by it. Each code is given in one place in the grader's code (grep for it),
-documented here, listed in README.md (``python -m labutils.course.grade.rules`` prints that table; a test checks the
-README holds it), and produced by at least one test (tests/conftest.py counts the codes the test session produced).
+documented here, listed in README.md (:func:`markdown_table` makes that table; a test checks the README holds it), and produced by at least one test (tests/conftest.py counts the codes the test session produced).
 Codes are never reused for another rule: a retired rule keeps its code out of use.
 
 F: reading the file. X: how it was run. I: who handed it in. L: the lesson's cells and version. E: the evidence
@@ -90,6 +89,7 @@ RULES: dict[str, str] = {
     "C611": "a notebook that names itself as the run that trained its model shows no training log",
     "C612": "notebook 6 quotes figures of the same model that notebook 5 printed otherwise",
     "C613": "notebook 6's table of epochs differs from notebook 4's training log of the same run",
+    "C614": "a figure derived from the epochs (the best epoch, a gap) disagrees with the epochs it is made from",
     "P701": "a copied run: the same run as another student's (the grader does not say who copied)",
     "P702": "a run published with the lab (its test hand-ins, which anyone can download)",
     "P703": "it reports on the training run of a notebook 4 published with the lab",
@@ -107,7 +107,3 @@ RULES: dict[str, str] = {
 def markdown_table() -> str:
     """The table README.md holds, made from :data:`RULES`."""
     return "\n".join(["| code | reason |", "|---|---|", *(f"| `{code}` | {text} |" for code, text in RULES.items())])
-
-
-if __name__ == "__main__":
-    print(markdown_table())

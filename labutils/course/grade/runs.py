@@ -28,9 +28,9 @@ from collections import defaultdict
 from functools import cache
 from pathlib import Path
 
-from ...evidence import (CONFUSION_COUNTS, EPOCH_SECONDS, EPOCH_TABLE, KERAS_EPOCH, KERAS_EPOCH_FIGURES, KERAS_TIMED, PRECISION_RECALL_F1,
-                         REPORT_ACCURACY, REPORT_ROW, ROC_AUC, TEST_LOSS, TRAINING_RUN, VIVA_EPOCH, VIVA_METRIC,
-                         VIVA_RUN)
+from ...evidence import (BEST_EPOCH_LINE, CONFUSION_COUNTS, EPOCH_SECONDS, EPOCH_TABLE, KERAS_EPOCH, KERAS_EPOCH_FIGURES,
+                         KERAS_TIMED, LAST_GAP_LINE, PRECISION_RECALL_F1, REPORT_ACCURACY, REPORT_ROW, ROC_AUC, TEST_LOSS,
+                         TRAINING_RUN, VIVA_EPOCH, VIVA_GAP, VIVA_METRIC, VIVA_RUN)
 from .fingerprints import cell_time_keys, epoch_keys
 from .read import outputs_text
 from .submission import TEST_SET_SIZE, Submission
@@ -128,6 +128,37 @@ def check_epoch_table(sub: Submission, evidence_cells: dict[str, dict], lesson_c
         if not 1 <= epoch <= len(trained) or _off(accuracy, trained[epoch - 1][2]) or _off(val_accuracy, trained[epoch - 1][3]):
             sub.fail("C603", f"notebook 4's table says epoch {epoch} reached training accuracy {match.group(2)} and validation "
                      f"accuracy {match.group(3)}, which is not what Keras' training log printed (output edited?)")
+            return
+    _check_derived(sub, printed, trained)
+
+
+def _check_derived(sub: Submission, printed: str, trained: list) -> None:
+    """Notebook 4's lines derived from the epochs (the best epoch, the last epoch's gap) against Keras' log, so a
+    forger who edits an epoch must find every figure made from it."""
+    val_accuracies = [epoch[3] for epoch in trained]
+    best = max(range(len(val_accuracies)), key=lambda index: (val_accuracies[index], -index))
+    for match in BEST_EPOCH_LINE.finditer(printed):
+        if (_off(float(match.group(1)), val_accuracies[best]) or int(match.group(2)) != best + 1
+                or int(match.group(3)) != len(trained)):
+            sub.fail("C614", f"notebook 4 says \"best validation accuracy {match.group(1)} at epoch {match.group(2)}\", but "
+                             f"Keras' log has {val_accuracies[best]:.4f} at epoch {best + 1} (output edited?)")
+            return
+    for match in LAST_GAP_LINE.finditer(printed):
+        if abs(float(match.group(1)) - (trained[-1][2] - trained[-1][3])) > 2 * ROUNDING + 1e-4:
+            sub.fail("C614", f"notebook 4's gap after the last epoch, {match.group(1)}, is not its training minus its "
+                             "validation accuracy in Keras' log (output edited?)")
+            return
+
+
+def check_viva_gaps(sub: Submission, evidence_cells: dict[str, dict]) -> None:
+    """Notebook 6's table of epochs: each gap is that row's training minus validation accuracy."""
+    if "viva-epochs" not in evidence_cells:
+        return
+    for match in VIVA_GAP.finditer(outputs_text(evidence_cells["viva-epochs"])):
+        accuracy, val_accuracy, gap = (float(value) for value in match.groups()[1:])
+        if abs(gap - (accuracy - val_accuracy)) > 2 * ROUNDING + 1e-4:
+            sub.fail("C614", f"notebook 6's table gives epoch {match.group(1)} a gap of {match.group(4)}, not its accuracy "
+                             "minus its validation accuracy (output edited?)")
             return
 
 
