@@ -89,3 +89,15 @@ def test_a_file_the_grader_fails_on_is_reported_not_a_crash(hand_in, monkeypatch
     monkeypatch.setattr(checks, "_check_run_record", broken)
     sub = grade_folder(hand_in)[NB4]
     assert sub.codes == ["F199"] and "could not be graded (RuntimeError: a bug)" in reasons(sub)
+
+
+def test_a_model_answer_padded_with_as_many_own_words_is_flagged(hand_in):
+    """The whole model answer pasted, then padded to twice its length with the student's own words: under half its
+    runs are the model's, but 15 or more of them are (adversarial trial, issue 35). Honest fixture answers share at
+    most 6 with it."""
+    from handins import own_words, write_answers
+    from labutils.viva import MODEL_ANSWERS
+    padding = " ".join(own_words(number, "Q10") for number in range(4))  # 120 words of the student's own
+    write_answers(hand_in / "06_viva_voce.ipynb", {"Q10": MODEL_ANSWERS[10] + " " + padding}, replace=True)
+    sub = grade_folder(hand_in)["06_viva_voce.ipynb"]
+    assert "A809" in sub.codes and "A803" not in sub.codes, (sub.codes, sub.flag_lines())

@@ -34,6 +34,7 @@ COPY_MIN_WORDS = 8  # shorter answers ("the vanishing gradient") can be the same
 COPY_MIN_RUNS = 15  # classmates share at least this many four-word runs of their own (about 18 words) to be flagged
 COMMON_RUN_TEXTS = 20  # a run in more texts than this (or a tenth of the class's) is common phrasing
 MODEL_COPY_SHARE = 0.5  # this share of an answer's four-word runs in the model answer: mostly the model answer
+MODEL_COPY_RUNS = 15  # a pasted part of the model answer (about 18 words in a row); honest answers share at most 6
 PUBLISHED_EXAMPLE = "mostly the lab's published example answer"  # the same share of one published example's runs
 PUBLISHED_MIN_RUNS = 5  # an answer with fewer four-word runs of its own is not compared with the published examples
 CLASSMATE_COPY_SHARE = 0.6  # this share of the shorter answer's runs in the other: one answer, twice
@@ -127,10 +128,15 @@ def read_answers(notebook: dict, entry: dict, evidence_cells: dict[str, dict], s
         if name.startswith("Q") and name[1:].isdigit() and name not in sub.unanswered:
             words = normalised_words(text)
             if len(words) >= COPY_MIN_WORDS:
-                share = containment(shingles(words), model_answer_shingles(int(name[1:])))
+                runs = shingles(words)
+                shared = len(runs & model_answer_shingles(int(name[1:])))
+                share = shared / len(runs) if runs else 0.0
                 if share >= MODEL_COPY_SHARE:
                     sub.flag("A803", name, f"mostly the lab's model answer ({share:.0%} of its four-word runs are the model "
                                    "answer's, numbers aside)")
+                elif shared >= MODEL_COPY_RUNS:
+                    sub.flag("A809", name, f"holds a pasted part of the lab's model answer ({shared} of its four-word "
+                                   "runs, numbers aside), padded with other words")
     sub.answer_evidence["conclusion"] = utf8_safe("".join(
         outputs_text(evidence_cells[name]) for name in ("viva-run", "viva-epochs") if name in evidence_cells))[-MAX_EVIDENCE_CHARS:]
     _flag_published_examples(sub)

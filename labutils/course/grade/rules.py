@@ -101,6 +101,7 @@ RULES: dict[str, str] = {
     "A806": "flag: the conclusion quotes a test accuracy other than the run's",
     "A807": "flag: the conclusion quotes a figure that is none of the run's",
     "A808": "flag: the conclusion names the wrong best epoch, peak or lowest-loss epoch",
+    "A809": "flag: an answer that holds a pasted part of the lab's model answer (15 or more of its four-word runs)",
 }
 
 
