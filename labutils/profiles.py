@@ -2,9 +2,10 @@
 
 ``full`` (the default) is the practical as written: all 25,000 training
 reviews, the epochs the notebook asks for. ``smoke`` (tests, CI) keeps every
-step of the lab but trains on a small slice for two epochs, so a whole run
-takes minutes on a laptop CPU. Two, not one: a learning curve then has two
-points, and notebook 4 has two epochs to compare. Its numbers are a check that the code works,
+step of the lab but trains on a small slice (1,000 reviews) for two epochs, so
+a whole run takes minutes on a laptop CPU. Two epochs, not one: a learning
+curve then has two points, and notebook 4 has two epochs to compare; 1,000
+reviews, not 2,000, keep the training as short as one epoch of 2,000 was. Its numbers are a check that the code works,
 not a result.
 
 The profile changes nothing but the amount of training, and only through the
@@ -31,7 +32,7 @@ class Profile:
 
 PROFILES = {
     "full": Profile("full", None, None, "the practical as written: every training review, every epoch"),
-    "smoke": Profile("smoke", 2000, 2, "a quick check on 2,000 training reviews for 2 epochs; its numbers are not results"),
+    "smoke": Profile("smoke", 1000, 2, "a quick check on 1,000 training reviews for 2 epochs; its numbers are not results"),
 }
 
 

@@ -71,7 +71,7 @@ def test_the_training_cells_profile_line_parses(monkeypatch, capsys):
     monkeypatch.setenv("LABUTILS_PROFILE", "smoke")
     apply_run_profile(np.zeros((25_000, 2)), np.zeros(25_000), PRACTICAL["epochs"])
     match = evidence.TRAINING_PROFILE.search(capsys.readouterr().out)
-    assert match and match.groups() == ("smoke", "2,000", "25,000", "2", "5")
+    assert match and match.groups() == ("smoke", "1,000", "25,000", "2", "5")
 
 
 # ---------------------------------------------------------------- the practical's settings, one truth

@@ -123,7 +123,7 @@ def test_a_smoke_run_is_graded_as_a_check_not_a_result(smoke_hand_in):
     assert {sub.status for sub in graded.values()} == {"FAIL"}
     for sub in graded.values():
         assert "ran with the 'smoke' profile, not 'full'" in reasons(sub)
-    assert "trained on 2,000 of 25,000 reviews for 2 of 5 epochs" in reasons(graded[NB4])
+    assert "trained on 1,000 of 25,000 reviews for 2 of 5 epochs" in reasons(graded[NB4])
     # a teacher checking the pipeline can accept smoke runs and any accuracy
     accepted = grade_folder(smoke_hand_in, profile="smoke", min_accuracy=0.0, required=smoke_run_ids())
     assert all(sub.status == "PASS" for sub in accepted.values()), {k: reasons(s) for k, s in accepted.items()}

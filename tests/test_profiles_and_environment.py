@@ -35,9 +35,9 @@ def test_smoke_profile_shrinks_only_the_training(monkeypatch, capsys):
     monkeypatch.setenv("LABUTILS_PROFILE", "smoke")
     x, y = np.arange(25_000 * 2).reshape(25_000, 2), np.arange(25_000) % 2
     x_run, y_run, epochs = apply_run_profile(x, y, 5)
-    assert x_run.shape == (2000, 2) and np.array_equal(x_run, x[:2000]) and np.array_equal(y_run, y[:2000])
+    assert x_run.shape == (1000, 2) and np.array_equal(x_run, x[:1000]) and np.array_equal(y_run, y[:1000])
     assert epochs == 2
-    assert "2,000 of 25,000 reviews for 2 of 5 epochs" in capsys.readouterr().out
+    assert "1,000 of 25,000 reviews for 2 of 5 epochs" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("epochs", [0, -1])

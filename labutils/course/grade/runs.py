@@ -314,7 +314,7 @@ def check_student_runs(group: list[Submission]) -> None:
         if sub.run_id.lower() in sub.training_runs and sub.profile == "full" and not sub.figures.get("trained_epochs"):
             sub.fail("C611", f"notebook {number} names itself as the run that trained its model, but shows no training log "
                      "(Keras' epoch lines; output edited?)")
-    full = [sub for sub in by_number.values() if sub.profile == "full"]  # a smoke run validates on 400 reviews only
+    full = [sub for sub in by_number.values() if sub.profile == "full"]  # a smoke run validates on 200 reviews only
     trainings = {sub.run_id.lower(): sub.figures["trained_epochs"] for sub in full if sub.figures.get("trained_epochs")}
     for sub in full:
         if "test_accuracy" in sub.figures:
