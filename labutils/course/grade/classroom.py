@@ -231,8 +231,10 @@ def class_checks(subs: list[Submission], manifest: dict, settings: Settings) -> 
         for required in settings.required:
             if required not in handed_in:
                 entry = manifest["notebooks"][required]
-                extra.append(Submission(path="", notebook=required, title=entry["title"], student_name=group[0].student_name,
-                                        roll_no=group[0].roll_no, status="MISSING", reasons=["not handed in"]))
+                missing = Submission(path="", notebook=required, title=entry["title"], student_name=group[0].student_name,
+                                     roll_no=group[0].roll_no, status="MISSING")
+                missing.fail("I309", "not handed in")
+                extra.append(missing)
     _same_name_other_roll(by_student)
     _one_google_account_two_students(subs, person)
     flag_shared_answers(subs, lambda sub: student_key(sub) or sub.path)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..manifest import utf8_safe
 from .classroom import student_key
-from .report import copy_groups
+from .report import coded_line, copy_groups
 from .rules import RULES
 from .submission import LOW_ACCURACY, NOT_GRADED, STATUSES, Settings, Submission
 
@@ -95,9 +95,9 @@ def _usual(values: list) -> tuple[object, bool]:
 
 def _lines(graded: list[Submission]) -> list[str]:
     """Everything said about one student's notebook: its reasons, its unwritten answers, its flags."""
-    lines = [f"[{sub.code_of.get(reason, '')}] {reason}" for sub in graded for reason in sub.reasons]
+    lines = [coded_line(sub, reason) for sub in graded for reason in sub.reasons]
     lines += [f"unwritten: {', '.join(sub.unanswered)}" for sub in graded if sub.unanswered]
-    return lines + [f"[{sub.code_of.get(line, '')}] {line}" for sub in graded for line in sub.flag_lines()]
+    return lines + [coded_line(sub, line) for sub in graded for line in sub.flag_lines()]
 
 
 def _reason_list(lines: list[str]) -> str:

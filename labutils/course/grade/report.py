@@ -42,6 +42,12 @@ def _json_safe(value):
     return value
 
 
+def coded_line(sub: Submission, line: str) -> str:
+    """A reason or flag line with its rule's code in brackets before it (when it has one)."""
+    code = sub.code_of.get(line)
+    return f"[{code}] {line}" if code else line
+
+
 def format_table(subs: list[Submission]) -> str:
     groups: dict[str, list[Submission]] = defaultdict(list)
     for sub in subs:
@@ -65,10 +71,10 @@ def format_table(subs: list[Submission]) -> str:
                                    "file name)" if sub.named_as else "(not a lab notebook)"))
             label += f" [lesson v{sub.lesson_version}]" if sub.lesson_version else ""
             lines.append(printable(f"  {sub.status:<10} {label}{accuracy}  {sub.path}".rstrip()))
-            lines.extend(printable(f"          - [{sub.code_of.get(reason, '')}] {reason}") for reason in sub.reasons)
+            lines.extend(printable(f"          - {coded_line(sub, reason)}") for reason in sub.reasons)
             if sub.unanswered:
                 lines.append(printable(f"          unwritten: {', '.join(sub.unanswered)}"))
-            lines.extend(printable(f"          flag [{sub.code_of.get(line, '')}] {line}") for line in sub.flag_lines())
+            lines.extend(printable(f"          flag {coded_line(sub, line)}") for line in sub.flag_lines())
             lines.extend(printable(f"          note: {note}") for note in sub.notes)
         lines.append("")
     return "\n".join(lines)

@@ -43,6 +43,7 @@ RULES: dict[str, str] = {
     "I306": "the same notebook handed in more than once under one roll number",
     "I307": "flag: the same name under another roll number whose notebooks hold the ones missing here",
     "I308": "flag: notebooks Colab says one Google account ran, handed in by two students (display name shown)",
+    "I309": "a notebook every student must hand in (--require) is missing (MISSING)",
     "L401": "a lesson cell changed or deleted: not the lab's cell",
     "L402": "the student's code inserted between the lesson's cells (own code belongs after the lesson)",
     "L403": "flag: made from another lesson version than the class's (--lesson)",
