@@ -486,3 +486,21 @@ def test_invisible_characters_and_look_alike_letters_do_not_hide_a_copied_answer
     hidden = plain.replace("e", "e\u200b").replace("tion", "ti\u00adon")  # inside words, where nobody sees them
     cyrillic = plain.replace("a", "\u0430").replace("e", "\u0435").replace("o", "\u043e")
     assert normalised_words(hidden) == normalised_words(plain) == normalised_words(cyrillic)
+
+
+def test_an_answer_circulated_round_half_the_class_with_a_word_changed_each_is_flagged(full_run, tmp_path):
+    """30 of 60 students hand in one Q7 answer, each with one word changed in another place: every run of it is in
+    more texts than common phrasing allows, yet it is one answer (adversarial trial, issue 35: 24 or more sharers
+    went unflagged). The other 30, with their own words, are not flagged."""
+    build_class(full_run, tmp_path / "class", students=60)
+    words = ("The output gate decides how much of the cell memory is shown to the rest of the network at each step, and "
+             "in this model only the final hidden state reaches the dense layer, so the output gate at the last word "
+             "matters most for the prediction the classifier makes about the review.").split()
+    for number in range(30):
+        changed = list(words)
+        changed[(2 + 2 * number) % len(changed)] = "really"
+        write_answers(tmp_path / "class" / f"student{number:03d}" / NB6, {"Q7": " ".join(changed)}, replace=True)
+    nb6 = [sub for sub in grade.grade_paths([tmp_path / "class"], grade.Settings(lessons=FIXTURE_LESSONS))
+           if sub.notebook.endswith("viva_voce")]
+    flagged = sorted(int(sub.roll_no[-3:]) for sub in nb6 if "A805" in sub.codes)
+    assert flagged == list(range(30)), flagged

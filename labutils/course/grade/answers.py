@@ -11,6 +11,7 @@ in :func:`flag_shared_answers`.
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import os
 import re
@@ -244,6 +245,26 @@ def _flag_published_examples(sub: Submission) -> None:
                            "from the lab's test hand-ins that anyone can download; numbers aside)")
 
 
+SKETCH_RUNS, SKETCH_BAND = 8, 2  # each text's 8 least-hashed runs, in 4 bands of 2: near-copies share a band
+MAX_BUCKET = 300  # texts per band compared pairwise at most (a class's worth); larger buckets are common phrasing
+
+
+def _near_copies(texts: list[frozenset]) -> set[tuple[int, int]]:
+    """Pairs of texts that may be near-copies of each other, however many texts share their runs: texts whose least
+    hashed runs agree in a whole band (MinHash-style banding). Candidates only; the caller counts their shared runs."""
+    buckets: dict[tuple, list[int]] = defaultdict(list)
+    for index, runs in enumerate(texts):
+        least = sorted(hashlib.blake2b(" ".join(run).encode("utf-8", "replace"), digest_size=8).digest() for run in runs)
+        least = least[:SKETCH_RUNS]
+        for start in range(0, len(least) - SKETCH_BAND + 1, SKETCH_BAND):
+            buckets[(start, *least[start:start + SKETCH_BAND])].append(index)
+    pairs = set()
+    for indices in buckets.values():
+        if 1 < len(indices) <= MAX_BUCKET:
+            pairs.update(combinations(indices, 2))
+    return pairs
+
+
 def flag_shared_answers(subs: list[Submission], same_student) -> None:
     """Flag every answer that two or more students share (nearly) word for word, naming the others; never guess who
     wrote it first. Identical texts are grouped first, so a class that passed one answer round costs one comparison;
@@ -271,6 +292,8 @@ def flag_shared_answers(subs: list[Submission], same_student) -> None:
         for indices in postings.values():
             if 1 < len(indices) <= common:
                 shared.update(combinations(indices, 2))
+        for a, b in _near_copies(texts):  # a ring of many students, whose runs all count as common phrasing above
+            shared.setdefault((a, b), len(texts[a] & texts[b]))
         for (a, b), count in shared.items():
             if count >= COPY_MIN_RUNS and count / min(len(texts[a]), len(texts[b])) >= CLASSMATE_COPY_SHARE:
                 matches[a].add(b)
