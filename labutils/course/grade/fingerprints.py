@@ -37,21 +37,24 @@ def _key(*parts: str) -> str:
     return hashlib.sha256("|".join(parts).encode("utf-8", "replace")).hexdigest()[:16]
 
 
+def _saved_timing(cell: dict) -> tuple[dict, dict]:
+    """What the cell's notebook tool saved of its run: nbclient's or JupyterLab's ``execution``, Colab's
+    ``executionInfo`` (each {} when absent or not a JSON object)."""
+    metadata = cell.get("metadata")
+    metadata = metadata if isinstance(metadata, dict) else {}
+    execution, info = metadata.get("execution"), metadata.get("executionInfo")
+    return (execution if isinstance(execution, dict) else {}), (info if isinstance(info, dict) else {})
+
+
 def _finished_at(cell: dict) -> str:
     """When the cell finished, as its notebook tool saved it; "" when it did not save it."""
-    metadata = cell.get("metadata")
-    if not isinstance(metadata, dict):
-        return ""
-    execution = metadata.get("execution")
-    if isinstance(execution, dict):
-        reply = execution.get("shell.execute_reply")
-        if isinstance(reply, str) and ISO_TIME.fullmatch(reply.strip()):
-            return reply.strip()
-    info = metadata.get("executionInfo")
-    if isinstance(info, dict):
-        stamp = info.get("timestamp")
-        if isinstance(stamp, int) and not isinstance(stamp, bool) and stamp > 10**12:  # milliseconds since 1970
-            return f"colab:{stamp}"
+    execution, info = _saved_timing(cell)
+    reply = execution.get("shell.execute_reply")
+    if isinstance(reply, str) and ISO_TIME.fullmatch(reply.strip()):
+        return reply.strip()
+    stamp = info.get("timestamp")
+    if isinstance(stamp, int) and not isinstance(stamp, bool) and stamp > 10**12:  # milliseconds since 1970
+        return f"colab:{stamp}"
     return ""
 
 
@@ -71,21 +74,15 @@ def _iso_microseconds(text: str) -> int | None:
 
 def _duration(cell: dict) -> str:
     """How long the cell ran, as its notebook tool saved it; "" when it did not save it."""
-    metadata = cell.get("metadata")
-    if not isinstance(metadata, dict):
-        return ""
-    execution = metadata.get("execution")
-    if isinstance(execution, dict):
-        start, end = execution.get("iopub.execute_input"), execution.get("shell.execute_reply")
-        if isinstance(start, str) and isinstance(end, str) and ISO_TIME.fullmatch(start) and ISO_TIME.fullmatch(end):
-            began, ended = _iso_microseconds(start), _iso_microseconds(end)
-            if began is not None and ended is not None:
-                return f"us:{(ended - began) % (24 * 3600 * 10**6)}"
-    info = metadata.get("executionInfo")
-    if isinstance(info, dict):
-        elapsed = info.get("elapsed")
-        if isinstance(elapsed, int) and not isinstance(elapsed, bool) and elapsed >= MIN_COLAB_ELAPSED_MS:
-            return f"ms:{elapsed}"
+    execution, info = _saved_timing(cell)
+    start, end = execution.get("iopub.execute_input"), execution.get("shell.execute_reply")
+    if isinstance(start, str) and isinstance(end, str) and ISO_TIME.fullmatch(start) and ISO_TIME.fullmatch(end):
+        began, ended = _iso_microseconds(start), _iso_microseconds(end)
+        if began is not None and ended is not None:
+            return f"us:{(ended - began) % (24 * 3600 * 10**6)}"
+    elapsed = info.get("elapsed")
+    if isinstance(elapsed, int) and not isinstance(elapsed, bool) and elapsed >= MIN_COLAB_ELAPSED_MS:
+        return f"ms:{elapsed}"
     return ""
 
 
