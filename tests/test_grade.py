@@ -551,7 +551,7 @@ def test_a_link_to_a_classmates_notebook_is_skipped_and_hurts_nobody(full_run, s
     (rahul / "linked-folder").symlink_to(asha, target_is_directory=True)
     code = grade.main([*LESSON_ARGS, str(tmp_path), "--require", "none"])
     out = capsys.readouterr().out
-    assert f"NOT GRADED  {rahul / NB5}: a link, not followed" in out and "a link to a folder, not followed" in out
+    assert f"NOT GRADED  {rahul / NB5}: [F118] a link, not followed" in out and "a link to a folder, not followed" in out
     assert "Asha Verma (CS21-017): 6 of 6 pass" in out and "Rahul Mehta (CS21-042): 5 of 5 pass" in out and code == 1
 
 
@@ -572,7 +572,7 @@ def test_grading_from_inside_the_class_folder_imports_nothing_from_it(hand_in):
     result = subprocess.run([sys.executable, "-P", "-m", "labutils", "grade", *LESSON_ARGS, "."], capture_output=True, text=True,
                             cwd=hand_in)
     assert result.returncode == 1 and "6 pass" in result.stdout, result.stderr[-800:]  # 1: two files not graded
-    assert "NOT GRADED  csv.py: a Python script, not a notebook" in result.stdout and not marker.exists()
+    assert "NOT GRADED  csv.py: [F118] a Python script, not a notebook" in result.stdout and not marker.exists()
 
 
 @pytest.mark.parametrize("change, expected", [

@@ -80,9 +80,11 @@ def _one_of_each_file(subs: list[Submission]) -> tuple[list[Submission], list[Su
             where = ("in the same folder (a re-download?)" if copy.folder == first.folder else
                      "in another folder: one student's two uploads, or another student's folder holding that "
                      "hand-in unchanged")
-            repeats.append(Submission(path=copy.path, folder=copy.folder, status=NOT_GRADED, student_name=first.student_name,
-                                      roll_no=first.roll_no,  # the same bytes name the same student
-                                      reasons=[f"byte for byte the file {first.path}, {where}; graded once, there"]))
+            repeat = Submission(path=copy.path, folder=copy.folder, status=NOT_GRADED, student_name=first.student_name,
+                                roll_no=first.roll_no)  # the same bytes name the same student
+            named = f" ({first.student_name}, {first.roll_no})" if first.student_name or first.roll_no else ""
+            repeat.fail("F117", f"byte for byte the file {first.path}{named}, {where}; graded once, there")
+            repeats.append(repeat)
         kept.append(first)
     order = {id(sub): index for index, sub in enumerate(subs)}
     return sorted(kept, key=lambda sub: order[id(sub)]), repeats
@@ -258,7 +260,9 @@ def grade_found(found: Found, settings: Settings, manifest: dict) -> list[Submis
     for path, folder, why in found.not_graded:
         if why.startswith(tuple(EXPORT_KINDS)) and (folder, Path(path).stem.casefold()) in stems:
             why = f"{why.split(',')[0]} of {Path(path).stem}.ipynb, which is graded: nothing to ask for"
-        rows.append(Submission(path=path, folder=folder, status=NOT_GRADED, reasons=[why]))
+        row = Submission(path=path, folder=folder, status=NOT_GRADED)
+        row.fail("F118", why)
+        rows.append(row)
     owners: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for sub in subs:
         if student_key(sub) and sub.status != NOT_GRADED:

@@ -62,7 +62,7 @@ def format_table(subs: list[Submission]) -> str:
         lines.append(printable(f"{header}: {passed} of {graded} pass" if graded else "Files not graded:"))
         for sub in sorted(group, key=lambda s: (s.status == NOT_GRADED, s.notebook or "~", s.path)):
             if sub.status == NOT_GRADED:
-                lines.append(printable(f"  {sub.status}  {sub.path}: {'; '.join(sub.reasons)}"))
+                lines.append(printable(f"  {sub.status}  {sub.path}: {'; '.join(coded_line(sub, reason) for reason in sub.reasons)}"))
                 continue
             accuracy = f"  test accuracy {sub.test_accuracy:.4f}" if sub.test_accuracy is not None else ""
             if sub.exercises_total:

@@ -28,6 +28,8 @@ RULES: dict[str, str] = {
     "F114": "not one of this lab's notebooks (no lab id, and its cells are not the lab's)",
     "F115": "made from a lesson version this grader does not know (grade with the release it came from, or newer)",
     "F116": "no outputs were saved (cleared, or Colab's \"Omit code cell output when saving\" was on)",
+    "F117": "not graded: byte for byte another file handed in (graded once, there; in another student's folder, a copy)",
+    "F118": "not graded: not a notebook to grade (an export, a link, Mac resource files, a zip inside a zip, ...)",
     "F199": "the grader failed on this file: please report it to the lab's maintainers",
     "X201": "an execution count that is not a whole number (the file was edited by hand)",
     "X202": "code cells that never ran (run the whole notebook with Restart & Run All)",
