@@ -144,6 +144,11 @@ _QUOTED = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,20})?)(\s?(?:%|per\s?cent))?(
 _TEST_ACCURACY_PHRASE = re.compile(r"test(?:ing)?(?:[- ]set)?(?:\s+|[_-])acc(?:uracy)?\b|"
                                    r"acc(?:uracy)?\s+on\s+(?:the\s+)?(?:[\d,]+\s+)?test(?:ing)?\s+(?:set|data|reviews)",
                                    re.I)
+# ... or said of the test set after the figure: "scored 87 % on the 25,000 test reviews", "an accuracy of 0.87 on the
+# test set", "classified 87 % of the test reviews correctly"
+_TEST_SET_AFTER = re.compile(r"\s*(?:accuracy\s+)?(?:on|of|for)\s+(?:the\s+|all\s+|our\s+)?(?:[\d,]+\s+)?"
+                             r"test(?:ing)?(?:[- ]set)?\s*(?:set|data|reviews|examples)?\b", re.I)
+_SCORE_WORDS = re.compile(r"\b(?:scored?|scoring|classified|correctly|got|reached|achieved)\b", re.I)
 # A figure that is a difference, not a figure of a run: "improved by 0.18", "7.2 % lower", "0.02 percentage points".
 _DIFFERENCE_BEFORE = re.compile(r"\b(?:by|than)\s+(?:about\s+|only\s+|roughly\s+|around\s+|almost\s+)?$", re.I)
 _DIFFERENCE_AFTER = re.compile(r"^\s*(?:percentage\s+)?(?:points?|lower|higher|above|below|more|less|worse|better)\b", re.I)
@@ -207,11 +212,14 @@ def plain_text(text: str) -> str:
     return _LATEX_COMMAND.sub(" ", text).replace("{", "").replace("}", "")
 
 
-def quoted_figures(text: str) -> list[tuple[str, float, int, int]]:
+def quoted_figures(text: str, also: re.Pattern | None = None) -> list[tuple[str, float, int, int]]:
     """Figures quoted of an accuracy, a loss or a metric in ``text`` (a fraction such as 0.8517, or a percentage,
-    next to one of those words): (as written, as a fraction, its decimals as a fraction, position)."""
+    next to one of those words, or to one of ``also``'s): (as written, as a fraction, its decimals as a fraction,
+    position)."""
     found = []
     metric_words = [(m.start(), m.end()) for m in _METRIC_WORD.finditer(text)]
+    if also is not None:
+        metric_words += [(m.start(), m.end()) for m in also.finditer(text)]
     for match in _QUOTED.finditer(text):
         if not any(-15 <= start - match.end() <= 15 or 0 <= match.start() - end <= 40 for start, end in metric_words):
             continue  # not said of an accuracy, a loss or a metric (a 20 % split, a 0.2 dropout)
@@ -323,7 +331,7 @@ def conclusion_findings(text: str, history: dict, results: dict) -> dict:
     findings = {"test_accuracy": test_accuracy, "quoted_test_accuracy": [], "wrong_test_accuracy": [],
                 "unmatched": [], "epochs_mentioned": [], "curves_mentioned": bool(_CURVES_WORDS.search(text))}
     intervals = _interval_spans(text)
-    figures_quoted = [figure for figure in quoted_figures(text)
+    figures_quoted = [figure for figure in quoted_figures(text, _SCORE_WORDS)
                       if not _is_difference(text, figure[3], figure[3] + len(figure[0]))
                       and not _is_interval(text, figure[3], figure[3] + len(figure[0]), intervals)]
     # the figure right after "test accuracy" (no other metric or comparison in between) is the quoted test accuracy
@@ -334,6 +342,12 @@ def conclusion_findings(text: str, history: dict, results: dict) -> dict:
             between = text[phrase.end():following[0][3]]
             if not _METRIC_WORD.search(between) and not re.search(r"\b(?:than|higher|lower|above|below)\b", between, re.I):
                 quoted_as_test[following[0][3]] = phrase.start()
+    for written, _, _, position in figures_quoted:  # the test set named after the figure
+        after = _TEST_SET_AFTER.match(text, position + len(written))
+        rest = text[position + len(written):position + len(written) + 60]
+        if (position not in quoted_as_test and after and not re.search(r"error|wrong|misclassif|incorrect", rest, re.I)
+                and (not after.group(0).lstrip().lower().startswith("of") or re.search(r"\bcorrect|\bright\b", rest, re.I))):
+            quoted_as_test[position] = position  # "87 % of the test reviews" only when said to be right
     for written, value, decimals, position in figures_quoted:
         if _matches(value, decimals, test_accuracy):
             findings["quoted_test_accuracy"].append(written)

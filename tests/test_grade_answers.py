@@ -160,6 +160,10 @@ def test_the_conclusion_cell_is_read_never_run_and_holds_only_the_text(hand_in):
     (r"My test accuracy was $84.78\%$", "quotes test accuracy 84.78%, but this run's is 0.8517"),  # LaTeX only
     (r"My test accuracy was $85.17\%$", None),
     ("My test accuracy, as recorded, was 0.8890", "quotes test accuracy 0.8890, but this run's is 0.8517"),  # trial
+    ("My model scored 87.12 % on the 25,000 test reviews", "quotes test accuracy 87.12 %, but this run's is 0.8517"),
+    ("It classified 87 % of the test reviews correctly", "quotes test accuracy 87 %, but this run's is 0.8517"),
+    ("It reached an accuracy of 0.8712 on the test set", "quotes test accuracy 0.8712, but this run's is 0.8517"),
+    ("My model scored 85.17 % on the 25,000 test reviews", None),
 ])
 def test_a_conclusion_is_read_as_students_write_its_figures(hand_in, figure, flag):
     rewrite(hand_in, {"conclusion": f"{figure}. The validation loss was lowest after epoch 3 and then went up while "
