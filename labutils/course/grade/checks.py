@@ -31,7 +31,7 @@ PLAUSIBLE_MAX_ACCURACY = 0.95
 def _check_lesson_version(entry: dict, manifest: dict, sub: Submission, settings: Settings) -> None:
     """The lesson version against the one the teacher says the class used (the current one unless told), and a
     notebook of a version without the answer cells the current one has (notebook 6 before lesson 7): never a pass."""
-    stated = settings.lessons or (str(manifest.get("version", "")),)
+    stated = settings.class_lessons(manifest)
     if ANY_LESSON not in stated and sub.lesson_version not in stated:
         sub.flag("L403", "lesson", f"made from lesson version {sub.lesson_version}, not {' or '.join(stated)} as this class "
                            f"(--lesson): an old copy of the notebook? If the class used {sub.lesson_version}, grade "
@@ -407,7 +407,7 @@ def grade_file(source: HandInFile | Path, manifest: dict, settings: Settings) ->
         sub.notebook = identify(notebook, prints, manifest, sub) or ""
         if not sub.notebook:
             return sub
-        entry = lesson_version(notebook, prints, manifest, sub, settings.lessons or (str(manifest.get("version", "")),))
+        entry = lesson_version(notebook, prints, manifest, sub, settings.class_lessons(manifest))
         if entry is None:
             return sub
         sub.title = entry["title"]

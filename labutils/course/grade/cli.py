@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
           + (f"; {summary['folders_naming_no_student']} folder(s) where no file names a student (see Not identified)"
              if summary["folders_naming_no_student"] else "")
           + f"; graded in {seconds:.2f} s "
-          f"(profile {settings.profile}, lesson {' or '.join(lessons or (manifest.get('version', ''),))}, "
+          f"(profile {settings.profile}, lesson {' or '.join(settings.class_lessons(manifest))}, "
           f"{settings.accuracy_rule()})")
     writers = {"--csv": lambda p: write_csv(subs, p), "--json": lambda p: write_json(subs, p, settings, seconds),
                "--html": lambda p: write_html(subs, p, settings, seconds),

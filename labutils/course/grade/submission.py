@@ -100,6 +100,10 @@ class Settings:
     # ANY_LESSON among them: every version the grader knows, unflagged.
     lessons: tuple[str, ...] | None = None
 
+    def class_lessons(self, manifest: dict) -> tuple[str, ...]:
+        """The lesson versions the class used: as the teacher stated them, else the grader's current version."""
+        return self.lessons or (str(manifest.get("version", "")),)
+
     def accuracy_rule(self) -> str:
         """The rule for a low test accuracy, as the reports state it."""
         if self.min_accuracy is None:
