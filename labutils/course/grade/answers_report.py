@@ -23,22 +23,18 @@ from ...evidence import VIVA_EPOCH, VIVA_METRIC, VIVA_RUN
 from ...viva import ANSWER_IDS, MODEL_ANSWERS, QUESTIONS
 from ..manifest import utf8_safe
 from .classroom import student_key
-from .html_report import COLOURS, _rank, _status_class
+from .html_report import COLOURS, _cut, _rank, _status_class
 from .report import _spreadsheet_safe, copy_groups
+from .rules import COPIED_RUN
 from .submission import NOT_GRADED, Settings, Submission
 
 ANSWER_SHOWN = 1_500  # an answer longer than this shows its first ~1,200 characters; the rest folds away
 EVIDENCE_LINES_SHOWN = 2  # a student's own evidence lines shown before the rest folds away
 REASON_CHARS = 240  # a reason in the list of hand-ins to look at is cut here (its tooltip has it whole)
-COPIED = "P701"  # a copied run's code (the copy group says it once)
 
 
 def _e(text) -> str:
     return html.escape(utf8_safe(str(text)), quote=True)
-
-
-def _cut(text: str, limit: int = REASON_CHARS) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def answer_sheets(subs: list[Submission]) -> list[Submission]:
@@ -318,7 +314,7 @@ class _Verdict:
             notebooks = [_notebook_label(one) for one in [self.sub, *self.others] if one.copy_group is not None]
             lines.append(f"copied run: notebook(s) {', '.join(sorted(notebooks))} the same run as a classmate's "
                          f"(copy group {', '.join(str(group) for group, _ in self.groups)}, listed below)")
-        lines += [reason for reason in self.sub.reasons if not (copied and self.sub.code_of.get(reason) == COPIED)]
+        lines += [reason for reason in self.sub.reasons if not (copied and self.sub.code_of.get(reason) == COPIED_RUN)]
         lines += self.notebook_flags
         if self.sub.unanswered:
             lines.append(f"unwritten: {', '.join(self.sub.unanswered)}")
@@ -329,7 +325,7 @@ class _Verdict:
         for other in self.others:
             if other.status == "PASS":
                 continue
-            said = [reason for reason in other.reasons if not (copied and other.code_of.get(reason) == COPIED)]
+            said = [reason for reason in other.reasons if not (copied and other.code_of.get(reason) == COPIED_RUN)]
             said += other.flag_lines()
             if said or other.status != "FAIL" or not copied:
                 alike.setdefault((other.status, "; ".join(said) or "see the grades"), []).append(_notebook_label(other))
@@ -380,9 +376,9 @@ def _look_first_section(sheets: list[Submission], verdicts: dict[int, _Verdict],
             continue
         verdict.anchor = f"v{index}"
         lines = verdict.lines()
-        shown = "".join(f"<li>{_e(_cut(line))}</li>" for line in lines[:4])
+        shown = "".join(f"<li>{_e(_cut(line, REASON_CHARS))}</li>" for line in lines[:4])
         more = (f"<details><summary>{len(lines) - 4} more</summary><ul>"
-                + "".join(f"<li>{_e(_cut(line))}</li>" for line in lines[4:]) + "</ul></details>") if len(lines) > 4 else ""
+                + "".join(f"<li>{_e(_cut(line, REASON_CHARS))}</li>" for line in lines[4:]) + "</ul></details>") if len(lines) > 4 else ""
         groups = "".join(f' <a class="tag copy" href="#copy-group-{group}">copy group {group} ({size})</a>'
                          for group, size in verdict.groups)
         rows.append(f'<tr id="{verdict.anchor}"><th scope="row">{_e(sub.student_name or "?")} '

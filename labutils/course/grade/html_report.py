@@ -17,7 +17,7 @@ from pathlib import Path
 from ..manifest import utf8_safe
 from .classroom import student_key
 from .report import coded_line, copy_groups
-from .rules import RULES
+from .rules import COPIED_RUN, RULES
 from .submission import LOW_ACCURACY, NOT_GRADED, STATUSES, Settings, Submission
 
 COLOURS = {"PASS": "#d9f2d9", "INCOMPLETE": "#fff2b3", "FLAGGED": "#ffd8a8", "FAIL": "#f8d0d0", "MISSING": "#e6e6e6",
@@ -26,7 +26,6 @@ BINS = 20  # histogram bars over accuracies 0.50 to 1.00, 0.025 wide
 REASON_CHARS = 200  # a reason longer than this is cut in its cell (the tooltip has it whole)
 REASONS_SHOWN = 3  # reasons listed in a cell; the rest fold away under "n more"
 NAME_PX, OVERALL_PX, NOTEBOOK_PX = 150, 140, 150  # column widths: 6 notebooks + name + overall fit in 1,400 px
-COPIED = "[P701] "  # how the line of a copied run starts, with its code (its group has a section of its own)
 
 
 def _e(text) -> str:
@@ -93,9 +92,10 @@ def _usual(values: list) -> tuple[object, bool]:
     return value, count == sum(counts.values())
 
 
-def _lines(graded: list[Submission]) -> list[str]:
-    """Everything said about one student's notebook: its reasons, its unwritten answers, its flags."""
-    lines = [coded_line(sub, reason) for sub in graded for reason in sub.reasons]
+def _lines(graded: list[Submission], leave_out: str = "") -> list[str]:
+    """Everything said about one student's notebook: its reasons (but those of the code ``leave_out``), its unwritten
+    answers, its flags."""
+    lines = [coded_line(sub, reason) for sub in graded for reason in sub.reasons if sub.code_of.get(reason) != leave_out]
     lines += [f"unwritten: {', '.join(sub.unanswered)}" for sub in graded if sub.unanswered]
     return lines + [coded_line(sub, line) for sub in graded for line in sub.flag_lines()]
 
@@ -124,7 +124,7 @@ def _cell(graded: list[Submission], usual_version: str | None, usual_exercises: 
     if _exercises(first) and _exercises(first) != usual_exercises:
         tags.append(f'<span class="tag">exercises {first.exercises_correct or 0}/{first.exercises_total}</span>')
     lines = _lines(graded)
-    shown = [line for line in lines if not (groups and line.startswith(COPIED))]
+    shown = _lines(graded, leave_out=COPIED_RUN if groups else "")  # its copy group is the badge
     tooltip = "\n".join(lines)
     title = f' title="{_e(tooltip)}"' if lines else ""
     return (f'<td class="{_status_class(status)}"{title}><b>{_e(status)}</b>{accuracy}'
