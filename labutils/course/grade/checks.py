@@ -16,8 +16,9 @@ from ...practical import PRACTICAL
 from ...viva import visible
 from ..manifest import IDENTITY_FIELDS, cell_source, exercise_id, fingerprint, first_line, identity_values, utf8_safe
 from .answers import is_conclusion_cell, read_answers
+from .fingerprints import colab_accounts
 from .runs import check_epoch_table, check_published, check_test_figures, check_viva_gaps, read_run
-from .read import HandInFile, colab_accounts, has_png, identify, lesson_version, outputs_text, read_notebook
+from .read import HandInFile, has_png, identify, lesson_version, outputs_text, read_notebook
 from .submission import ANY_LESSON, LOW_ACCURACY, PLACEHOLDER, TEST_SET_SIZE, TRAINING_SET_SIZE, Settings, Submission
 
 RECORD_KEYS = {"run_id", "time", "platform", "profile", "seed", "versions"}

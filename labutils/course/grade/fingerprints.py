@@ -18,7 +18,9 @@ evidence. These are:
   epoch-timer seconds for one epoch (benchmarks/RESULTS.md, "Copied runs: what honest runs share"), so no key is made
   of fewer epochs.
 
-Each key is a short digest; :func:`labutils.course.grade.runs.find_copied_runs` ties students who share one.
+Each key is a short digest; :func:`labutils.course.grade.runs.find_copied_runs` ties students who share one. The
+Google accounts Colab saves with each cell are read here too (:func:`colab_accounts`), for the class's check of one
+account behind two students.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ def _key(*parts: str) -> str:
     return hashlib.sha256("|".join(parts).encode("utf-8", "replace")).hexdigest()[:16]
 
 
-def _saved_timing(cell: dict) -> tuple[dict, dict]:
+def _saved_run_info(cell: dict) -> tuple[dict, dict]:
     """What the cell's notebook tool saved of its run: nbclient's or JupyterLab's ``execution``, Colab's
     ``executionInfo`` (each {} when absent or not a JSON object)."""
     metadata = cell.get("metadata")
@@ -48,7 +50,7 @@ def _saved_timing(cell: dict) -> tuple[dict, dict]:
 
 def _finished_at(cell: dict) -> str:
     """When the cell finished, as its notebook tool saved it; "" when it did not save it."""
-    execution, info = _saved_timing(cell)
+    execution, info = _saved_run_info(cell)
     reply = execution.get("shell.execute_reply")
     if isinstance(reply, str) and ISO_TIME.fullmatch(reply.strip()):
         return reply.strip()
@@ -74,7 +76,7 @@ def _iso_microseconds(text: str) -> int | None:
 
 def _duration(cell: dict) -> str:
     """How long the cell ran, as its notebook tool saved it; "" when it did not save it."""
-    execution, info = _saved_timing(cell)
+    execution, info = _saved_run_info(cell)
     start, end = execution.get("iopub.execute_input"), execution.get("shell.execute_reply")
     if isinstance(start, str) and isinstance(end, str) and ISO_TIME.fullmatch(start) and ISO_TIME.fullmatch(end):
         began, ended = _iso_microseconds(start), _iso_microseconds(end)
@@ -105,3 +107,22 @@ def epoch_keys(keras: list[str], timer: list[str]) -> list[str]:
         return []
     epochs = [f"{number}:{seconds}/{timed}" for number, (seconds, timed) in enumerate(zip(keras, timer), 1)]
     return sorted({_key(*chosen) for chosen in combinations(epochs, len(epochs) - 1)})
+
+
+MAX_ACCOUNTS = 5  # a notebook is run by one account; a few more are read, no more
+
+
+def colab_accounts(cells: list[dict]) -> dict[str, str]:
+    """The Google accounts that Colab says ran these cells (``executionInfo.user``, which Colab saves with each code
+    cell): {user id: display name}, for the class check of one account behind two students. Anything not in that
+    shape is skipped."""
+    accounts: dict[str, str] = {}
+    for cell in cells:
+        user = _saved_run_info(cell)[1].get("user")
+        if not isinstance(user, dict) or not isinstance(user.get("userId"), (str, int)) or isinstance(user.get("userId"), bool):
+            continue
+        user_id = str(user["userId"]).strip()[:80]
+        name = user.get("displayName")
+        if user_id and (user_id in accounts or len(accounts) < MAX_ACCOUNTS):
+            accounts.setdefault(user_id, " ".join(name.split())[:80] if isinstance(name, str) else "")
+    return accounts

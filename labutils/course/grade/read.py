@@ -44,26 +44,6 @@ def outputs_text(cell: dict) -> str:
     return as_shown("".join(parts))
 
 
-MAX_ACCOUNTS = 5  # a notebook is run by one account; a few more are read, no more
-
-
-def colab_accounts(cells: list[dict]) -> dict[str, str]:
-    """The Google accounts that Colab says ran these cells (``metadata.executionInfo.user``, which Colab saves with
-    each code cell): {user id: display name}. Anything not in that shape is skipped."""
-    accounts: dict[str, str] = {}
-    for cell in cells:
-        metadata = cell.get("metadata")
-        info = metadata.get("executionInfo") if isinstance(metadata, dict) else None
-        user = info.get("user") if isinstance(info, dict) else None
-        if not isinstance(user, dict) or not isinstance(user.get("userId"), (str, int)) or isinstance(user.get("userId"), bool):
-            continue
-        user_id = str(user["userId"]).strip()[:80]
-        name = user.get("displayName")
-        if user_id and (user_id in accounts or len(accounts) < MAX_ACCOUNTS):
-            accounts.setdefault(user_id, " ".join(name.split())[:80] if isinstance(name, str) else "")
-    return accounts
-
-
 def has_png(cell: dict) -> bool:
     """Whether a cell's outputs hold a real PNG image (its first bytes decoded)."""
     for output in _outputs(cell):
