@@ -147,11 +147,36 @@ _TEST_ACCURACY_PHRASE = re.compile(r"test(?:ing)?(?:[- ]set)?(?:\s+|[_-])acc(?:u
 # ... or said of the test set after the figure: "scored 87 % on the 25,000 test reviews", "an accuracy of 0.87 on the
 # test set", "classified 87 % of the test reviews correctly"
 _TEST_SET_AFTER = re.compile(r"\s*(?:accuracy\s+)?(?:on|of|for)\s+(?:the\s+|all\s+|our\s+)?(?:[\d,]+\s+)?"
-                             r"test(?:ing)?(?:[- ]set)?\s*(?:set|data|reviews|examples)?\b", re.I)
+                             r"test(?:ing)?(?:[- ]set)?\s*(?:set|data|reviews|examples)?\b|"
+                             r"\s*(?:as\s+(?:the\s+|my\s+|its\s+)?)?test(?:ing)?(?:[- ]set)?[ _-]acc(?:uracy)?\b", re.I)
 _SCORE_WORDS = re.compile(r"\b(?:scored?|scoring|classified|correctly|got|reached|achieved)\b", re.I)
 # A figure that is a difference, not a figure of a run: "improved by 0.18", "7.2 % lower", "0.02 percentage points".
 _DIFFERENCE_BEFORE = re.compile(r"\b(?:by|than)\s+(?:about\s+|only\s+|roughly\s+|around\s+|almost\s+)?$", re.I)
 _DIFFERENCE_AFTER = re.compile(r"^\s*(?:percentage\s+)?(?:points?|lower|higher|above|below|more|less|worse|better)\b", re.I)
+_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+_ORDINAL_EPOCH = re.compile(r"\b(?:the\s+)?(" + "|".join(_ORDINALS) + r"|\d{1,3}(?:st|nd|rd|th))\s+epoch\b", re.I)
+_EPOCH_WORD = re.compile(r"\bepoch\s+(?:no\.?\s*|number\s+|#\s*)?(" + "|".join(_NUMBER_WORDS) + r"|\d{1,3})\b", re.I)
+_BEST_WAS_ORDINAL = re.compile(r"(\bbest\s+epoch\s+(?:was|is)\s+)(?:the\s+)?(" + "|".join(_ORDINALS) +
+                               r"|\d{1,3}(?:st|nd|rd|th))\b(?!\s+epoch)", re.I)
+
+
+def _epoch_number(word: str) -> str:
+    word = word.lower()
+    for names in (_NUMBER_WORDS, _ORDINALS):
+        if word in names:
+            return str(names.index(word) + 1)
+    return re.match(r"\d+", word).group(0)
+
+
+def epochs_as_digits(text: str) -> str:
+    """``text`` with its epochs numbered in digits, as the checks read them: "the fourth epoch", "epoch four", "the
+    4th epoch", "epoch #4" and "the best epoch was the fourth" all become "epoch 4"."""
+    text = _BEST_WAS_ORDINAL.sub(lambda m: m.group(1) + "epoch " + _epoch_number(m.group(2)), text)
+    text = _ORDINAL_EPOCH.sub(lambda m: "epoch " + _epoch_number(m.group(1)), text)
+    return _EPOCH_WORD.sub(lambda m: "epoch " + _epoch_number(m.group(1)), text)
+
+
 _EPOCH_MENTION = re.compile(r"\bepoch\s+(\d{1,3})\b", re.I)
 # What a conclusion says of an epoch: that it is the best epoch ("best"), that the validation accuracy peaked there
 # ("accuracy"), or that the validation loss was lowest there ("loss"). Between the claim and "epoch N" a figure or a
@@ -264,17 +289,31 @@ def run_figures(history: dict, results: dict) -> dict[str, list[float]]:
 
 
 _OWN_RUN = re.compile(r"\b(?:my|mine|i|our|this run|this model)\b", re.I)
+# The other run owns the figure: "the benchmark's test accuracy", "the practical (test accuracy", "the practical, which
+# had a test accuracy", "the practical reported a test accuracy".
+_ATTACHED = re.compile(r"^(?:['’]s|s['’])?\s*(?:\(|,?\s*(?:which|that|whose|where)\b.*|(?:\s*(?:reported|had|has|gave|got|"
+                       r"scored|reached)\b|,\s*with\b)?\s*(?:an?|the|its)?\s*)$", re.I | re.S)
+# The student's run set against another: "my model beat the benchmark", "... higher than the practical"
+_COMPARED = re.compile(r"\b(?:beat|beats|beating|outperform\w*|surpass\w*|exceed\w*|than|compared\s+(?:to|with)|versus|vs\.?|"
+                       r"above|below|over|matched|matches|like)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
 
 
 def _test_accuracy_of_another_run(text: str, phrase_start: int, position: int) -> bool:
     """Whether the test accuracy quoted at ``position`` is said of another run: that run is named just before the
     phrase ("the practical's test accuracy", "the practical reported a test accuracy") or between the phrase and the
     figure, with no "my" or "this run" after it."""
-    window = text[max(0, phrase_start - 25):position]
-    others = [m.end() for m in _ANOTHER_RUN.finditer(window)]
+    window_start = max(0, phrase_start - 25)
+    window = text[window_start:position]
+    others = list(_ANOTHER_RUN.finditer(window))
     own = [m.end() for m in _OWN_RUN.finditer(window)]
-    if others and (not own or max(others) > max(own)):
-        return True
+    if others and (not own or others[-1].end() > max(own)):
+        other = others[-1]
+        if _ATTACHED.match(window[other.end():phrase_start - window_start]):
+            return True  # "the benchmark's test accuracy", "the practical, which had a test accuracy"
+        # "my model beat the benchmark with a test accuracy of 0.95": the student's run, compared with another
+        sentence_start = _sentence_span(text, position)[0]
+        before = text[sentence_start:window_start + other.start()]
+        return not (_OWN_RUN.search(before) and _COMPARED.search(before[-25:]))
     # or named after the figure ("0.87 in the recorded run"), when the sentence is not about the student's own run
     # and does not compare the two ("0.8612, better than the practical's")
     start, end = _sentence_span(text, position)
@@ -324,7 +363,7 @@ def conclusion_findings(text: str, history: dict, results: dict) -> dict:
     run is named at the phrase ("the practical's test accuracy of 0.8499"). Differences ("improved by 0.18", "7.2 %
     lower") and intervals ("95 % interval 0.8473 to 0.8561") are not figures of a run. Figures are read as students
     write them: "test acc 0.852", "accuracy of 85.17 %", "$84.78\\%$" (LaTeX's wrappers are read away first)."""
-    text = plain_text(text)
+    text = epochs_as_digits(plain_text(text))
     figures = run_figures(history, results)
     every = [value for values in figures.values() for value in values]
     test_accuracy = (figures.get("test accuracy") or [math.nan])[0]

@@ -565,6 +565,19 @@ def test_one_name_in_two_unicode_forms_is_one_student(hand_in):
     assert all(sub.status == "PASS" for sub in graded.values()), {k: reasons(s) for k, s in graded.items()}
 
 
+def test_a_name_typed_once_without_its_accents_is_flagged_not_failed(hand_in):
+    rename_student(hand_in, "José Núñez-Díaz")
+    path = hand_in / NB4  # typed once on a keyboard without accents, code and output alike
+    typed = json.dumps("José Núñez-Díaz")[1:-1]  # as rename_student wrote it
+    path.write_text(path.read_text(encoding="utf-8").replace(typed, "Jose Nunez Diaz"), encoding="utf-8")
+    graded = grade_folder(hand_in)
+    assert graded[NB4].status == "FLAGGED" and graded[NB4].codes == ["I310"], reasons(graded[NB4])
+    assert '"Jose Nunez Diaz" here and "José Núñez-Díaz"' in graded[NB4].flag_lines()[0]
+    assert all(sub.status == "PASS" for name, sub in graded.items() if name != NB4)
+    path.write_text(path.read_text(encoding="utf-8").replace("Jose Nunez Diaz", "Joseph Nunez"), encoding="utf-8")
+    assert grade_folder(hand_in)[NB4].status == "FAIL"  # another name is still another student
+
+
 def test_grading_from_inside_the_class_folder_imports_nothing_from_it(hand_in):
     marker = hand_in / "imported.txt"
     (hand_in / "csv.py").write_text(f"open({str(marker)!r}, 'w').write('a student module ran')\n")

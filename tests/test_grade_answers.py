@@ -427,6 +427,14 @@ def test_a_written_answer_is_the_cell_without_the_labs_lines():
     (r"$\text{test acc} = 85.2\,\%$", [], [], ["85.2 %"]),
     (r"$\mathrm{Test\ accuracy} \approx 0.923$", ["0.923"], [], []),
     ("$\t" + "ext{Test acc} = 0.8517$", [], [], ["0.8517"]),  # "\text" typed in a Python string: a tab, then "ext"
+    # the student's run set against another: the figure is the student's (the second trial of issue 35)
+    ("My model beat the benchmark with a test accuracy of 0.95.", ["0.95"], [], []),
+    ("Compared with the benchmark, my model reached 0.95 test accuracy.", ["0.95"], [], []),
+    ("My LSTM scored 0.95 on the test set, above the benchmark.", ["0.95"], [], []),
+    # ... and the other run's own figure stays the other run's
+    ("My model's test accuracy (0.8517) was higher than the benchmark's test accuracy of 0.88.", [], [], ["0.8517"]),
+    ("My model beat the practical, which had a test accuracy of 0.8499.", [], [], []),
+    ("Compared with the practical's test accuracy of 0.88, my model did worse.", [], [], []),
 ])
 def test_figures_in_a_conclusion_are_held_against_the_run(text, wrong, unmatched, quoted):
     found = conclusion_findings(text, HISTORY, RESULTS)
@@ -456,6 +464,13 @@ HISTORY_APART = {"loss": [0.45, 0.31, 0.26, 0.22, 0.18], "val_loss": [0.36, 0.33
     # an epoch named without calling it best or lowest is no claim
     ("I trained for 5 epochs; after epoch 3 the validation loss rose while the training loss kept falling.", []),
     ("The highest validation accuracy was 0.855, and after epoch 3 the loss rose.", []),
+    # epochs in words (the second trial of issue 35)
+    ("The best epoch was the third.", [("best", 3)]),
+    ("The best epoch was the fifth.", []),
+    ("The third epoch was the best.", [("best", 3)]),
+    ("Validation accuracy peaked at epoch four.", [("accuracy", 4)]),
+    ("The 4th epoch had the highest validation accuracy.", [("accuracy", 4)]),
+    ("At first the loss fell; by the second run I knew the model.", []),
 ])
 def test_the_epoch_a_conclusion_calls_best_is_held_against_the_run(text, wrong, capsys):
     found = conclusion_findings(text, HISTORY_APART, RESULTS)

@@ -44,14 +44,28 @@ def student_key(sub: Submission) -> str:
     return roll_key(sub.roll_no) if _filled(sub.roll_no) else ""
 
 
-def _flag_odd_ones_out(group: list[Submission], key, code: str, reason) -> None:
-    """Fail the submissions whose ``key`` differs from the group's most common one (all of them on a tie)."""
+def _unaccented(value: str) -> str:
+    """A name as typed on a keyboard without its letters' accents: "José Núñez-Díaz" is "jose nunez diaz"."""
+    letters = unicodedata.normalize("NFKD", _norm(value))
+    return " ".join("".join(c for c in letters if not unicodedata.combining(c)).replace("-", " ").split())
+
+
+def _flag_odd_ones_out(group: list[Submission], key, code: str, reason, spelling=None) -> None:
+    """Fail the submissions whose ``key`` differs from the group's most common one (all of them on a tie). With
+    ``spelling`` (a key that sets accents and hyphens aside), a name that differs from the majority's only there is
+    the same student typing it another way: flagged (I310), not failed."""
     counts = Counter(key(sub) for sub in group).most_common()
     if len(counts) < 2:
         return
     majority = counts[0][0] if counts[0][1] > counts[1][1] else None
+    shown = next((sub for sub in group if key(sub) == majority), None)
     for sub in group:
-        if key(sub) != majority:
+        if key(sub) == majority:
+            continue
+        if spelling is not None and shown is not None and spelling(sub) == spelling(shown):
+            sub.flag("I310", "identity", f"the name is written \"{sub.student_name}\" here and \"{shown.student_name}\" "
+                     "in this student's other notebooks (accents or hyphens): the same student?")
+        else:
             sub.fail(code, reason(sub))
 
 
@@ -204,7 +218,8 @@ def class_checks(subs: list[Submission], manifest: dict, settings: Settings) -> 
             _flag_odd_ones_out(
                 [sub for sub in group if _filled(sub.roll_no) and _filled(sub.student_name)],
                 lambda sub: (_norm(sub.student_name), student_key(sub)), "I304",
-                lambda sub: f"identity differs from the other notebooks in this folder ({sub.student_name} / {sub.roll_no} here)")
+                lambda sub: f"identity differs from the other notebooks in this folder ({sub.student_name} / {sub.roll_no} here)",
+                lambda sub: (_unaccented(sub.student_name), student_key(sub)))
 
     person = _one_person_per_split_hand_in(subs)
     # A file naming no student belongs to its folder's hand-in: an unfilled Student cell is no copy of itself.
@@ -223,7 +238,8 @@ def class_checks(subs: list[Submission], manifest: dict, settings: Settings) -> 
         _flag_odd_ones_out(
             [sub for sub in group if _filled(sub.student_name)],
             lambda sub: _norm(sub.student_name), "I305",
-            lambda sub: f"roll no {sub.roll_no} is used with other names too; this notebook says {sub.student_name}")
+            lambda sub: f"roll no {sub.roll_no} is used with other names too; this notebook says {sub.student_name}",
+            lambda sub: _unaccented(sub.student_name))
         counts = Counter(sub.notebook for sub in group if sub.notebook)
         for sub in group:
             if sub.notebook and counts[sub.notebook] > 1:

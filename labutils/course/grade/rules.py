@@ -46,6 +46,7 @@ RULES: dict[str, str] = {
     "I307": "flag: the same name under another roll number whose notebooks hold the ones missing here",
     "I308": "flag: notebooks Colab says one Google account ran, handed in by two students (display name shown)",
     "I309": "a notebook every student must hand in (--require) is missing (MISSING)",
+    "I310": "flag: the name written with other accents or hyphens than in the student's other notebooks",
     "L401": "a lesson cell changed or deleted: not the lab's cell",
     "L402": "the student's code inserted between the lesson's cells (own code belongs after the lesson)",
     "L403": "flag: made from another lesson version than the class's (--lesson)",
