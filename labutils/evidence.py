@@ -58,6 +58,18 @@ VIVA_EPOCH = re.compile(r"^epoch (\d{1,6}): loss ([0-9]{1,3}\.[0-9]{1,12}), vali
 BEST_EPOCH_LINE = re.compile(r"^best validation accuracy ([0-9]\.[0-9]{1,12}) at epoch (\d{1,6}) of (\d{1,6})[ \t]*$", re.M)
 LAST_GAP_LINE = re.compile(r"^gap between training and validation accuracy after the last epoch: ([+-]?[0-9]\.[0-9]{1,12})[ \t]*$",
                            re.M)
+# Notebook 4's timings, each line's parts: Keras' "313/313 - 55s - 176ms/step", the epoch timer's
+# "epoch 2:   55.3 s  (176 ms per step, 313 steps)", and "median 55.3 s per epoch".
+KERAS_TIMING_PARTS = re.compile(r"^(\d{1,9})/\d{1,9}\s+-\s+(\d{1,9})s\s+-\s+(\d{1,9})(ms|s|us)/step\b", re.M)
+EPOCH_TIMER_PARTS = re.compile(r"^epoch (\d{1,6}):\s+([0-9]{1,9}\.[0-9])\s+s\s+\(([0-9]{1,9}) ms per step, ([0-9]{1,9}) steps\)",
+                               re.M)
+MEDIAN_EPOCH_LINE = re.compile(r"^median ([0-9]{1,9}\.[0-9]) s per epoch", re.M)
+# Notebook 4's validation accuracy of each epoch with its interval (lesson 10 on), and the best epoch against the others:
+# "epoch 5, validation accuracy: 0.8418 (95 % interval 0.8314 to 0.8517, 4,209 of 5,000 right)",
+# "best epoch (5) minus epoch 1: +0.0316 (95 % interval +0.0210 to +0.0419)".
+EPOCH_INTERVAL_LINE = re.compile(r"^epoch (\d{1,6}), validation accuracy: ([0-9]\.[0-9]{4}) \(95 % interval ([0-9]\.[0-9]{4}) "
+                                 r"to ([0-9]\.[0-9]{4}), ([0-9][0-9,]{0,9}) of ([0-9][0-9,]{0,9}) right\)", re.M)
+BEST_MINUS_LINE = re.compile(r"^best epoch \((\d{1,6})\) minus epoch (\d{1,6}): ([+-][0-9]\.[0-9]{4})", re.M)
 VIVA_GAP = re.compile(r"^epoch (\d{1,6}): .*?accuracy ([0-9]\.[0-9]{1,12}), validation accuracy ([0-9]\.[0-9]{1,12}) "
                       r"\(gap ([+-]?[0-9]\.[0-9]{1,12})\)", re.M)
 VIVA_METRIC = re.compile(r"^(test_accuracy|test_loss|precision|recall|f1|roc_auc) +([0-9]{1,3}\.[0-9]{1,12})[ \t]*$", re.M)

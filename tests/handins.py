@@ -7,6 +7,7 @@ their outputs, and committed notebooks are kept clean.
 import hashlib
 import random
 import re
+import statistics
 import zipfile
 from pathlib import Path
 
@@ -103,7 +104,8 @@ def build_class(hand_in: Path, folder: Path, students: int, own_answers: bool = 
 
 RUN_ID = re.compile(r"\b[0-9a-f]{32}\b")
 KERAS_TIMING = re.compile(r"(\d+/\d+ - )(\d+)(s - )(\d+)(ms/step)")
-TIMER_LINE = re.compile(r"(epoch \d+: +)([0-9]+\.[0-9])( s +\()([0-9]+)( ms per step)")
+TIMER_LINE = re.compile(r"(epoch \d+: +)([0-9]+\.[0-9])( s +\()([0-9]+)( ms per step)(, (\d+) steps)?")
+MEDIAN_LINE = re.compile(r"(median )([0-9]+\.[0-9])( s per epoch)")
 
 
 CELL_TIME = re.compile(r'("\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.)(\d{6})(Z")')  # nbclient's metadata.execution
@@ -118,13 +120,35 @@ def _shifted(microseconds: str, number: int) -> str:
 
 def another_run(text: str, number: int) -> str:
     """A notebook's text with every run_id, every printed timing and every saved cell time changed for student
-    ``number``."""
+    ``number``. The timings change as a careful forger would change them, so that they still add up (the grader checks
+    that they do): Keras' time per step moves and its seconds follow; the epoch timer's seconds move as Keras' did,
+    its ms per step and the median follow."""
     text = RUN_ID.sub(lambda match: hashlib.sha256(f"{number}-{match.group(0)}".encode()).hexdigest()[:32], text)
     text = CELL_TIME.sub(lambda m: f"{m.group(1)}{_shifted(m.group(2), number)}{m.group(3)}", text)
-    text = KERAS_TIMING.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + number + 1}{m.group(3)}"
-                                      f"{int(m.group(4)) + number + 1}{m.group(5)}", text)
-    return TIMER_LINE.sub(lambda m: f"{m.group(1)}{float(m.group(2)) + number + 1:.1f}{m.group(3)}"
-                                    f"{int(m.group(4)) + number + 1}{m.group(5)}", text)
+    shifts: list[int] = []
+
+    def keras(match):
+        steps = int(match.group(1).split("/")[0])
+        per_step = int(match.group(4)) + number + 1
+        seconds = round(steps * per_step / 1000)
+        shifts.append(seconds - int(match.group(2)))
+        return f"{match.group(1)}{seconds}{match.group(3)}{per_step}{match.group(5)}"
+
+    text = KERAS_TIMING.sub(keras, text)
+    timer_seconds: list[float] = []
+
+    def timer(match):
+        shift = shifts[len(timer_seconds)] if len(timer_seconds) < len(shifts) else number + 1
+        seconds = float(match.group(2)) + shift
+        timer_seconds.append(seconds)
+        steps = int(match.group(7) or 313)
+        return (f"{match.group(1)}{seconds:.1f}{match.group(3)}{round(1000 * seconds / steps)}{match.group(5)}"
+                f"{match.group(6) or ''}")
+
+    text = TIMER_LINE.sub(timer, text)
+    if timer_seconds:
+        text = MEDIAN_LINE.sub(lambda m: f"{m.group(1)}{statistics.median(timer_seconds):.1f}{m.group(3)}", text)
+    return text
 
 
 WORDS = ("gate memory cell state forget input output hidden gradient vanish review word sentiment epoch loss "

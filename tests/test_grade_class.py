@@ -86,6 +86,25 @@ def test_two_real_independent_runs_are_never_a_copy(full_run, second_run, third_
     assert all(sub.copy_group is None for sub in graded)
 
 
+@pytest.mark.parametrize("placed_as", ["extra.ipynb", NB5])
+def test_a_classmates_notebook_dropped_into_ones_own_folder_changes_only_ones_own_grade(full_run, second_run,
+                                                                                          tmp_path, placed_as):
+    """Rahul puts a copy of Asha's notebook 5, still naming her, with its test accuracy raised, into his folder (as
+    an extra file, or as his own notebook 5): the file fails as his (I304), and Asha's own notebooks all pass. Before,
+    the copy counted as hers, and her own notebook 5 failed as handed in twice (the second adversarial trial)."""
+    asha = copy_folder(full_run, tmp_path / "class" / "CS21-017_Asha_Verma")
+    rahul = copy_folder(second_run, tmp_path / "class" / "Rahul Mehta_4242_assignsubmission_file_")
+    forged = (asha / NB5).read_text(encoding="utf-8").replace("Test accuracy: 0.", "Test accuracy: 0.9")
+    (rahul / NB5).unlink() if placed_as == NB5 else None
+    (rahul / placed_as).write_text(forged, encoding="utf-8")
+    graded = grade.grade_paths([tmp_path / "class"], grade.Settings(lessons=FIXTURE_LESSONS, required=PRACTICAL))
+    mine = [sub for sub in graded if sub.roll_no == "CS21-017"]
+    assert len(mine) == 6 and all(sub.status == "PASS" for sub in mine), {sub.path: reasons(sub) for sub in mine}
+    stray = next(sub for sub in graded if sub.path.endswith(f"Rahul Mehta_4242_assignsubmission_file_/{placed_as}"))
+    assert stray.status == "FAIL" and stray.roll_no == "CS21-042" and "I304" in stray.codes
+    assert "names Asha Verma (CS21-017), but lies in Rahul Mehta's folder" in reasons(stray)
+
+
 def test_no_two_real_runs_the_lab_has_kept_share_a_fingerprint(tmp_path):
     """The false-flag check of the copy keys, on every real run the lab has kept (each fixture zip, now and in git
     history): notebooks of different runs (another run_id, and their hand-in's notebook 4 another run_id) share no

@@ -8,6 +8,7 @@ import json
 import re
 
 import pytest
+from handins import LESSON_11_ARCHIVE, unpack_full_run
 from test_grade import NB4, NB5, full_run, grade_folder, hand_in, load, reasons, save, tamper  # noqa: F401 (fixtures)
 
 from labutils.course.grade import checks
@@ -60,6 +61,49 @@ def test_figures_made_from_the_epochs_must_agree_with_them(hand_in, name, edit):
     tamper(hand_in, name, lambda nb: _edit_printed(nb, edit))
     sub = grade_folder(hand_in)[name]
     assert "C614" in sub.codes, (sub.codes, reasons(sub))
+
+
+# the second adversarial trial of issue 35: a careless forger types over a few figures of notebook 4 (lesson 11)
+FORGED_EPOCH_FIGURES = {
+    "C615": [  # one Keras time per step typed over, its seconds left
+        lambda text: re.sub(r"^(\d+/\d+ - \d+s - )(\d+)(ms/step)", lambda m: f"{m.group(1)}{int(m.group(2)) + 30}{m.group(3)}",
+                            text, count=1, flags=re.M),
+        # the epoch timer's seconds typed over, its ms per step left
+        lambda text: re.sub(r"^(epoch 2: +)([0-9.]+)( s)", lambda m: f"{m.group(1)}{float(m.group(2)) - 9:.1f}{m.group(3)}",
+                            text, flags=re.M),
+        lambda text: re.sub(r"^(median )([0-9.]+)", r"\g<1>40.0", text, flags=re.M),  # the median typed over
+    ],
+    "C614": [  # the last epoch's validation accuracy raised in the interval line, its count and interval left
+        lambda text: re.sub(r"^(epoch 5, validation accuracy: )[0-9.]+", r"\g<1>0.8890", text, flags=re.M),
+        # a comparison typed over
+        lambda text: re.sub(r"^(best epoch \(5\) minus epoch 1: )[+-][0-9.]+", r"\g<1>+0.0716", text, flags=re.M),
+    ],
+}
+
+
+@pytest.mark.parametrize("code, number", [(code, number) for code, edits in FORGED_EPOCH_FIGURES.items()
+                                          for number in range(len(edits))])
+def test_notebook_4s_timings_and_validation_lines_must_add_up(tmp_path, code, number):
+    folder = unpack_full_run(tmp_path / "asha", LESSON_11_ARCHIVE)
+    assert grade_folder(folder)[NB4].status == "PASS"  # the real run adds up
+    tamper(folder, NB4, lambda nb: _edit_printed(nb, FORGED_EPOCH_FIGURES[code][number]))
+    sub = grade_folder(folder)[NB4]
+    assert sub.status == "FAIL" and code in sub.codes, (sub.codes, reasons(sub))
+
+
+def test_counts_typed_over_after_a_cell_was_run_again_fail_by_the_saved_times(tmp_path):
+    """A student runs the evaluate cell again at the end and renumbers the counts 1..n by hand: the cell's saved
+    finishing time is later than the cells below it (the second adversarial trial of issue 35)."""
+    folder = unpack_full_run(tmp_path / "asha", LESSON_11_ARCHIVE)
+
+    def run_again_later(notebook):
+        code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+        code[3]["metadata"]["execution"]["shell.execute_reply"] = code[-1]["metadata"]["execution"]["shell.execute_reply"].replace(
+            "T", "T", 1)[:11] + "23:59:59.000000Z"
+
+    tamper(folder, NB5, run_again_later)
+    sub = grade_folder(folder)[NB5]
+    assert sub.status == "FAIL" and "X204" in sub.codes and "finished before" in reasons(sub), reasons(sub)
 
 
 @pytest.mark.parametrize("code", sorted(BROKEN))

@@ -16,7 +16,7 @@ from ...practical import PRACTICAL
 from ...viva import visible
 from ..manifest import IDENTITY_FIELDS, cell_source, exercise_id, fingerprint, first_line, identity_values, utf8_safe
 from .answers import is_conclusion_cell, read_answers
-from .fingerprints import colab_accounts
+from .fingerprints import colab_accounts, finished_out_of_order
 from .runs import check_epoch_table, check_published, check_test_figures, check_viva_gaps, read_run
 from .read import HandInFile, has_png, identify, lesson_version, outputs_text, read_notebook
 from .submission import ANY_LESSON, LOW_ACCURACY, PLACEHOLDER, TEST_SET_SIZE, TRAINING_SET_SIZE, Settings, Submission
@@ -77,6 +77,12 @@ def _check_execution(code_cells: list[tuple[int, dict]], sub: Submission) -> Non
                          f"{_where(number, cell)}")
                 break
             previous = count
+        else:  # counts 1..n: the saved finishing times must agree (counts typed over by hand do not)
+            backwards = finished_out_of_order(ran)
+            if backwards:
+                above, below = (dict(ran)[number] for number in backwards)
+                sub.fail("X204", f"cells ran out of order: {_where(backwards[1], below)} finished before "
+                                 f"{_where(backwards[0], above)} above it, by the times saved with them")
     for number, cell in code_cells:
         for output in cell.get("outputs") or []:
             if isinstance(output, dict) and output.get("output_type") == "error":

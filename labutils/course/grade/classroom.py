@@ -203,14 +203,60 @@ def _one_person_per_split_hand_in(subs: list[Submission]) -> dict[str, str]:
     return person
 
 
+def _names_the_folder(label: str, sub: Submission) -> bool:
+    """Whether a folder's name names the student of ``sub``: their roll number, or every word of their name (an LMS
+    names each student's folder after them: "CS21-017", "Asha Verma_1234_assignsubmission_file_")."""
+    roll = student_key(sub)
+    if roll and re.search(r"(?<![0-9a-z])" + re.escape(roll) + r"(?![0-9a-z])", roll_key(label)):
+        return True
+    words = _unaccented(sub.student_name).split()
+    return len(words) >= 2 and set(words) <= set(re.findall(r"[^\W_]+", _unaccented(label)))
+
+
+def _strays(subs: list[Submission], person: dict[str, str]) -> list[Submission]:
+    """Notebooks naming another student than the one whose folder they lie in: a folder is a student's own when its
+    name names exactly one of the students its notebooks name. Such a notebook is graded as the folder owner's and
+    fails (I304); it counts for no one else, so no file in one student's folder can change a classmate's grade (a
+    copy of a classmate's notebook, edited, dropped in as "extra.ipynb", once failed the classmate's own as handed
+    in twice). Returns the strays, with the owner's identity now on them."""
+    students: dict[str, dict[str, Submission]] = defaultdict(dict)
+    for sub in subs:
+        if student_key(sub) and sub.notebook:
+            students[sub.folder].setdefault(student_key(sub), sub)
+    strays = []
+    for folder, named in students.items():
+        if len(named) < 2 or not folder:
+            continue
+        label = Path(folder.replace("\\", "/")).name
+        owners = [key for key, sub in named.items() if _names_the_folder(label, sub)]
+        if len(owners) != 1:
+            continue
+        owner = named[owners[0]]
+        for sub in subs:
+            key = student_key(sub)
+            if (sub.folder != folder or not key or person.get(key, key) == person.get(owners[0], owners[0])
+                    or _unaccented(sub.student_name) == _unaccented(owner.student_name)):
+                continue
+            shown = f"{sub.student_name} ({sub.roll_no})"
+            sub.student_name, sub.roll_no = owner.student_name, owner.roll_no
+            sub.fail("I304", f"names {shown}, but lies in {owner.student_name}'s folder ({label}): graded as "
+                             f"{owner.student_name}'s, and counted for no one else")
+            strays.append(sub)
+    return strays
+
+
 def class_checks(subs: list[Submission], manifest: dict, settings: Settings) -> list[Submission]:
     """Duplicates, copies, identity across a student's notebooks, figures across them, required notebooks."""
     subs, repeats = _one_of_each_file(subs)
     _attribute_to_folder(subs)
 
+    person = _one_person_per_split_hand_in(subs)
+    strays = _strays(subs, person)
+    counted = [sub for sub in subs if sub not in strays]  # a stray already fails, and counts for no one
+
     # one student's folder (every notebook id at most once): its notebooks must name one student
     by_folder: dict[str, list[Submission]] = defaultdict(list)
-    for sub in subs:
+    for sub in counted:
         if sub.notebook:
             by_folder[sub.folder].append(sub)
     for group in by_folder.values():
@@ -221,15 +267,14 @@ def class_checks(subs: list[Submission], manifest: dict, settings: Settings) -> 
                 lambda sub: f"identity differs from the other notebooks in this folder ({sub.student_name} / {sub.roll_no} here)",
                 lambda sub: (_unaccented(sub.student_name), student_key(sub)))
 
-    person = _one_person_per_split_hand_in(subs)
     # A file naming no student belongs to its folder's hand-in: an unfilled Student cell is no copy of itself.
-    find_copied_runs(subs, lambda sub: person.get(student_key(sub), student_key(sub)) or f"folder {sub.folder or sub.path}")
+    find_copied_runs(counted, lambda sub: person.get(student_key(sub), student_key(sub)) or f"folder {sub.folder or sub.path}")
     handed_in_by_person: dict[str, set[str]] = defaultdict(set)  # a split hand-in's halves count together
-    for sub in subs:
+    for sub in counted:
         if student_key(sub):
             handed_in_by_person[person.get(student_key(sub), student_key(sub))].update({sub.notebook, sub.named_as})
     by_student: dict[str, list[Submission]] = defaultdict(list)
-    for sub in subs:
+    for sub in counted:
         key = student_key(sub)
         if key and (sub.notebook or sub.named_as):
             by_student[key].append(sub)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import datetime, timezone
 from itertools import combinations
 
 # nbclient's ISO time to the microsecond; JupyterLab's when "Record Cell Timing" is on
@@ -86,6 +87,40 @@ def _duration(cell: dict) -> str:
     if isinstance(elapsed, int) and not isinstance(elapsed, bool) and elapsed >= MIN_COLAB_ELAPSED_MS:
         return f"ms:{elapsed}"
     return ""
+
+
+OUT_OF_ORDER_SLACK_US = 2 * 10**6  # a clock set back this much by the system is not a cell run out of order
+
+
+def _moment(cell: dict) -> tuple[str, int] | None:
+    """When the cell finished, as a comparable number: ("iso", microseconds since 1970) or ("colab", ms); None when
+    it did not save it."""
+    finished = _finished_at(cell)
+    if finished.startswith("colab:"):
+        return "colab", int(finished[6:]) * 1000
+    if finished:
+        try:
+            moment = datetime.fromisoformat(finished.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return "iso", int(moment.timestamp() * 10**6)
+    return None
+
+
+def finished_out_of_order(cells: list[tuple[int, dict]]) -> tuple[int, int] | None:
+    """The first two code cells (numbers as given) whose saved finishing times go backwards down the notebook: the
+    lower cell finished before the one above it, so it was run (again) first, whatever its execution count says."""
+    previous = None
+    for number, cell in cells:
+        moment = _moment(cell)
+        if moment is None:
+            continue
+        if previous is not None and previous[1][0] == moment[0] and moment[1] < previous[1][1] - OUT_OF_ORDER_SLACK_US:
+            return previous[0], number
+        previous = (number, moment)
+    return None
 
 
 def _pairs(values: list[str], kind: str) -> set[str]:

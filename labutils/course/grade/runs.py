@@ -24,13 +24,15 @@ import json
 import math
 import os
 import re
+import statistics
 from collections import defaultdict
 from functools import cache
 from pathlib import Path
 
-from ...evidence import (BEST_EPOCH_LINE, CONFUSION_COUNTS, EPOCH_SECONDS, EPOCH_TABLE, KERAS_EPOCH, KERAS_EPOCH_FIGURES,
-                         KERAS_TIMED, LAST_GAP_LINE, PRECISION_RECALL_F1, REPORT_ACCURACY, REPORT_ROW, ROC_AUC, TEST_LOSS,
-                         TRAINING_RUN, VIVA_EPOCH, VIVA_GAP, VIVA_METRIC, VIVA_RUN)
+from ...evidence import (BEST_EPOCH_LINE, BEST_MINUS_LINE, CONFUSION_COUNTS, EPOCH_INTERVAL_LINE, EPOCH_SECONDS,
+                         EPOCH_TABLE, EPOCH_TIMER_PARTS, KERAS_EPOCH, KERAS_EPOCH_FIGURES, KERAS_TIMED, KERAS_TIMING_PARTS,
+                         LAST_GAP_LINE, MEDIAN_EPOCH_LINE, PRECISION_RECALL_F1, REPORT_ACCURACY, REPORT_ROW, ROC_AUC,
+                         TEST_LOSS, TRAINING_RUN, VIVA_EPOCH, VIVA_GAP, VIVA_METRIC, VIVA_RUN)
 from .fingerprints import cell_time_keys, epoch_keys
 from .read import outputs_text
 from .submission import TEST_SET_SIZE, Submission
@@ -130,6 +132,8 @@ def check_epoch_table(sub: Submission, evidence_cells: dict[str, dict], lesson_c
                      f"accuracy {match.group(3)}, which is not what Keras' training log printed (output edited?)")
             return
     _check_derived(sub, printed, trained)
+    _check_validation_lines(sub, printed, trained)
+    _check_timings(sub, printed)
 
 
 def _check_derived(sub: Submission, printed: str, trained: list) -> None:
@@ -147,6 +151,85 @@ def _check_derived(sub: Submission, printed: str, trained: list) -> None:
         if abs(float(match.group(1)) - (trained[-1][2] - trained[-1][3])) > 2 * ROUNDING + 1e-4:
             sub.fail("C614", f"notebook 4's gap after the last epoch, {match.group(1)}, is not its training minus its "
                              "validation accuracy in Keras' log (output edited?)")
+            return
+
+
+Z_95 = 1.959963984540054  # the normal quantile of a two-sided 95 % interval
+
+
+def _wilson(correct: int, total: int) -> tuple[float, float]:
+    """The Wilson score interval notebook 4 prints (labutils.stats.accuracy_interval), in plain Python."""
+    share, z2 = correct / total, Z_95 ** 2
+    centre = (share + z2 / (2 * total)) / (1 + z2 / total)
+    half = Z_95 * math.sqrt(share * (1 - share) / total + z2 / (4 * total ** 2)) / (1 + z2 / total)
+    return centre - half, centre + half
+
+
+def _check_validation_lines(sub: Submission, printed: str, trained: list) -> None:
+    """Notebook 4's validation accuracy of each epoch with its interval and count, and the best epoch minus each
+    other, against Keras' log: a forger who raises an epoch must also recount its reviews and redo its interval."""
+    shown: dict[int, float] = {}
+    for match in EPOCH_INTERVAL_LINE.finditer(printed):
+        epoch, value, low, high = int(match.group(1)), *(float(match.group(i)) for i in (2, 3, 4))
+        correct, total = (int(match.group(i).replace(",", "")) for i in (5, 6))
+        if not 1 <= epoch <= len(trained) or not 0 < correct <= total:
+            sub.fail("C614", f"notebook 4 shows an epoch {epoch} with {correct:,} of {total:,} right, which Keras' log "
+                             "does not have (output edited?)")
+            return
+        exact_low, exact_high = _wilson(correct, total)
+        # the count is of the lab's own predictions, Keras' figure of its metric: two reviews of leeway between them
+        if (_off(value, correct / total) or abs(value - trained[epoch - 1][3]) > 2 / total + ROUNDING
+                or _off(low, exact_low) or _off(high, exact_high)):
+            sub.fail("C614", f"notebook 4 says epoch {epoch}'s validation accuracy is {match.group(2)} ({correct:,} of "
+                             f"{total:,} right, 95 % interval {match.group(3)} to {match.group(4)}), but Keras' log has "
+                             f"{trained[epoch - 1][3]:.4f} and those counts give {correct / total:.4f} "
+                             f"({exact_low:.4f} to {exact_high:.4f}) (output edited?)")
+            return
+        shown[epoch] = correct / total
+    best = max(range(len(trained)), key=lambda index: (trained[index][3], -index)) + 1
+    for match in BEST_MINUS_LINE.finditer(printed):
+        first, second, difference = int(match.group(1)), int(match.group(2)), float(match.group(3))
+        if first != best or (first in shown and second in shown
+                             and abs(difference - (shown[first] - shown[second])) > ROUNDING):
+            sub.fail("C614", f"notebook 4 says \"best epoch ({first}) minus epoch {second}: {match.group(3)}\", but Keras' "
+                             f"log makes epoch {best} the best"
+                             + (f" and the epochs' counts give {shown[first] - shown[second]:+.4f}"
+                                if first in shown and second in shown else "") + " (output edited?)")
+            return
+
+
+def _check_timings(sub: Submission, printed: str) -> None:
+    """Notebook 4's timings against each other, as only a run prints them: Keras' seconds are its steps times its
+    time per step; the epoch timer's ms per step is its seconds over its steps; the median is the timer's; and Keras'
+    epoch, which holds the timer's (and the validation predictions after it), is never the shorter. Measured on every
+    real run the lab keeps, each rule holds within its rounding (benchmarks/RESULTS.md); a timing typed over by hand
+    breaks one."""
+    unit = {"ms": 1e-3, "s": 1.0, "us": 1e-6}
+    keras = []
+    for match in KERAS_TIMING_PARTS.finditer(printed):
+        steps, seconds, per_step = int(match.group(1)), int(match.group(2)), int(match.group(3)) * unit[match.group(4)]
+        keras.append(seconds)
+        if abs(seconds - steps * per_step) > 0.5 + steps * unit[match.group(4)] / 2 + 0.05:
+            sub.fail("C615", f"Keras' line \"{match.group(0)}\" does not add up: {steps} steps of {match.group(3)}"
+                             f"{match.group(4)} are {steps * per_step:.1f} s, not {seconds} s (timings edited?)")
+            return
+    timer = []
+    for match in EPOCH_TIMER_PARTS.finditer(printed):
+        seconds, per_step, steps = float(match.group(2)), int(match.group(3)), int(match.group(4))
+        timer.append(seconds)
+        if steps and abs(per_step - 1000 * seconds / steps) > 0.5 + 50 / steps + 0.01:
+            sub.fail("C615", f"the epoch timer's epoch {match.group(1)} says {match.group(2)} s and {per_step} ms per "
+                             f"step over {steps} steps, which is {1000 * seconds / steps:.0f} ms (timings edited?)")
+            return
+    for match in MEDIAN_EPOCH_LINE.finditer(printed):
+        if timer and abs(float(match.group(1)) - statistics.median(timer)) > 0.051:
+            sub.fail("C615", f"notebook 4's median epoch, {match.group(1)} s, is not the median of the epoch timer's "
+                             f"seconds ({statistics.median(timer):.1f} s) (timings edited?)")
+            return
+    for epoch, (keras_seconds, timer_seconds) in enumerate(zip(keras, timer), 1):
+        if keras_seconds < timer_seconds - 1:
+            sub.fail("C615", f"epoch {epoch} took {keras_seconds} s by Keras' log but {timer_seconds:.1f} s by the epoch "
+                             "timer, whose span lies inside Keras' (timings edited?)")
             return
 
 
