@@ -15,18 +15,103 @@ from .stats import predicted_labels
 
 
 class EpochTimer(keras.callbacks.Callback):
-    """Keras callback that records the wall-clock seconds of every epoch (validation included)."""
+    """Keras callback that records the wall-clock seconds of every epoch (validation included), and in a notebook
+    shows the running epoch's progress on one line that updates in place.
 
-    def __init__(self):
+    ``fit(verbose=2)`` prints one line per epoch, so a student would see nothing for a whole epoch. The progress line
+    is one display output, updated in place (Jupyter's ``update_display_data``). JupyterLab and nbclient (``make lab``'s
+    runner) save only its last state, one finished line, not every redraw (tests/test_browser.py, tests/test_runner.py);
+    Colab supports display updates too, but how Colab saves it has not been measured. Outside a notebook (a script, a
+    benchmark) it shows nothing.
+    """
+
+    REFRESH_SECONDS = 0.5  # how often the progress line is redrawn
+
+    def __init__(self, show_progress: bool = True):
         super().__init__()
         self.epoch_seconds: list[float] = []
         self._start = 0.0
+        self._show_progress = show_progress
+        self._display = None  # the progress line's display handle, in a notebook only
+        self._shown_at = 0.0
+        self._first_batch_done = 0.0
+        self._epoch = 0
+
+    def on_train_begin(self, logs=None):
+        self._display = _progress_display() if self._show_progress else None
 
     def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch + 1
         self._start = time.perf_counter()
+        self._show(0, force=True)
+
+    def on_train_batch_end(self, batch, logs=None):
+        if batch == 0:
+            self._first_batch_done = time.perf_counter()
+        self._show(batch + 1)
+
+    def on_test_begin(self, logs=None):  # fit's validation pass, at the end of each epoch
+        self._show(self.params.get("steps") or 0, force=True, phase="validating")
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch_seconds.append(time.perf_counter() - self._start)
+        self._show(self.params.get("steps") or 0, force=True, phase="done")
+
+    def on_train_end(self, logs=None):
+        if self._display is not None and self.epoch_seconds:
+            self._display.update(_ProgressLine(
+                f"trained {len(self.epoch_seconds)} of {self.params.get('epochs', '?')} epochs in "
+                f"{sum(self.epoch_seconds):.0f} s (Keras' log: one line per epoch, below)"))
+
+    def _show(self, steps_done: int, force: bool = False, phase: str = "training") -> None:
+        now = time.perf_counter()
+        if self._display is None or (not force and now - self._shown_at < self.REFRESH_SECONDS):
+            return
+        self._shown_at = now
+        steps, epochs = self.params.get("steps") or 0, self.params.get("epochs", "?")
+        elapsed = now - self._start
+        if phase == "training" and steps and steps_done > 1:
+            # the first batch also builds (and compiles) the training step: the rate is taken after it
+            left = (now - self._first_batch_done) / (steps_done - 1) * (steps - steps_done)
+            status = f"{elapsed:.0f} s, about {left:.0f} s left in this epoch"
+        elif phase == "training" and steps_done:
+            status = f"{elapsed:.0f} s"
+        elif phase == "validating":
+            status = f"{elapsed:.0f} s, now scoring the validation reviews"
+        elif phase == "done":
+            status = f"epoch done in {elapsed:.0f} s"
+        else:
+            status = "starting"
+        self._display.update(_ProgressLine(f"epoch {self._epoch}/{epochs}  {_bar(steps_done, steps)}  "
+                                           f"{steps_done}/{steps or '?'} batches  {status}"))
+
+
+def _bar(done: int, total: int, width: int = 30) -> str:
+    filled = round(width * done / total) if total else 0
+    return "\u2501" * filled + "\u2500" * (width - filled)
+
+
+class _ProgressLine:
+    """One line of text, shown as text (the notebook saves it as ``text/plain``)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _progress_display():
+    """A display handle for the progress line when running in a notebook's kernel (Jupyter, Colab), else None."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        return None
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "kernel"):  # a plain Python or IPython terminal: Keras' log is enough
+        return None
+    return display(_ProgressLine("starting..."), display_id=True)
 
 
 class ValidationPredictions(keras.callbacks.Callback):

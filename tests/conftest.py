@@ -20,6 +20,20 @@ from labutils.course.grade.runs import PUBLISHED_VARIABLE
 os.environ[PUBLISHED_VARIABLE] = ""
 
 
+def pytest_addoption(parser):
+    parser.addoption("--browser", action="store_true",
+                     help="run the real-browser tests (tests/test_browser.py; make browser-test), and only those")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The browser tests run with --browser (make browser-test), and then alone; a plain run deselects them."""
+    wanted = config.getoption("--browser")
+    kept = [item for item in items if bool(item.get_closest_marker("browser")) == wanted]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
 class SmokeRun(NamedTuple):
     executed: Path  # the executed notebooks
     artifacts: Path  # the LABUTILS_ARTIFACTS_DIR they ran with (the trained model is in its smoke/ folder)

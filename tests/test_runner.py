@@ -1,6 +1,7 @@
 """labutils.runner: `python -m labutils run`, the command behind `make lab`."""
 
 import json
+import re
 import shutil
 
 import nbformat
@@ -170,3 +171,14 @@ def test_executed_notebooks_carry_no_tensorflow_start_up_noise(smoke_run):
             for output in cell.get("outputs", []):
                 if output.get("name") == "stderr":
                     assert not ALARMING_NOISE.search(output["text"]), f"{path.name}: {output['text'][:200]}"
+
+
+def test_notebook_4_saves_one_finished_progress_line_and_one_log_line_per_epoch(smoke_run):
+    """The epoch timer's progress line is updated in place while notebook 4 trains (issue 36); nbclient, like
+    JupyterLab (tests/test_browser.py), saves only its last state, and Keras' log keeps one line per epoch."""
+    notebook = nbformat.read(smoke_run.executed / "04_training_with_validation_split.ipynb", as_version=4)
+    fit_cell = next(cell for cell in notebook.cells if "history = model.fit(" in cell.source)
+    shown = [output for output in fit_cell.outputs if output.output_type == "display_data"]
+    assert len(shown) == 1 and shown[0].data["text/plain"].startswith("trained 2 of 2 epochs in "), shown
+    log = "".join(output.text for output in fit_cell.outputs if output.get("name") == "stdout")
+    assert len(re.findall(r"^\d+/\d+ - \d+s - ", log, re.M)) == 2 and "\r" not in log and "\b" not in log, log
