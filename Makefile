@@ -3,8 +3,10 @@
 #   make lab NOTEBOOKS="7 8 9"   the notebooks beyond the practical (notebook 8 trains eleven models: the longest;
 #                                recorded timings in benchmarks/RESULTS.md)
 #   make test   install the test tools, run the unit tests and every notebook (smoke profile)
-#   make ci     what CI runs: make test on tensorflow-cpu (in .venv-ci), then the start-up check with the
-#               `tensorflow` package that students install (in .venv)
+#   make ci     what CI runs: make test on tensorflow-cpu (in .venv-ci), then the start-up check and the browser test
+#               with the `tensorflow` package that students install (in .venv)
+#   make browser-test   the student's session in a real browser: JupyterLab driven through notebooks 1-6 by Playwright
+#                       with the system's Chromium (Debian: apt-get install chromium); screenshots in browser-artifacts/
 #   make grade SUBMISSIONS=folder   grade students' executed notebooks (writes grades.csv and grades.json)
 #   make compat STACK=colab   the tests, notebooks included (smoke), in a throwaway environment with Colab's library
 #                             versions (STACK=lowest: the lowest versions the lab admits; STACK=latest)
@@ -20,7 +22,7 @@ STACK ?= colab
 TEST_REQUIREMENTS ?= requirements-dev.txt
 BIN := $(VENV)/bin
 
-.PHONY: lab test ci student-start-up jupyter grade compat clean
+.PHONY: lab test ci student-start-up browser-test jupyter grade compat clean
 
 lab: $(VENV)/.installed-$(basename $(REQUIREMENTS))
 	$(BIN)/python -m labutils run $(NOTEBOOKS) --profile $(PROFILE) --out executed $(if $(HTML),--html)
@@ -33,9 +35,14 @@ test: $(VENV)/.installed-$(basename $(TEST_REQUIREMENTS))
 ci:
 	$(MAKE) test VENV=.venv-ci TEST_REQUIREMENTS=requirements-ci.txt
 	$(MAKE) student-start-up
+	$(MAKE) browser-test
 
 student-start-up: $(VENV)/.installed-$(basename $(TEST_REQUIREMENTS))
 	LABUTILS_PROFILE=smoke $(BIN)/python -m pytest tests/test_runner.py -k start_up_noise
+
+# tests/test_browser.py runs only with --browser; a missing Chromium or Playwright fails it, never skips it
+browser-test: $(VENV)/.installed-requirements-browser
+	LABUTILS_PROFILE=smoke $(BIN)/python -m pytest tests/test_browser.py --browser
 
 grade: $(VENV)/.installed-$(basename $(REQUIREMENTS))
 	$(BIN)/python -P -m labutils grade $(SUBMISSIONS) --csv grades.csv --json grades.json
@@ -57,4 +64,4 @@ $(VENV)/.installed-%: %.txt pyproject.toml | $(BIN)/python
 	@touch $@
 
 clean:
-	rm -rf executed artifacts .pytest_cache grades.csv grades.json
+	rm -rf executed artifacts browser-artifacts .pytest_cache grades.csv grades.json

@@ -24,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from handins import build_class, fill_identity
+from handins import LESSON_11_ARCHIVE, LESSON_ARGS, build_class, fill_identity, unpack_full_run
 from helpers import ROOT, shared_data_dir
 
 from labutils.course import grade
@@ -299,3 +299,93 @@ def test_the_grader_reads_the_answer_and_conclusion_typed_in_jupyterlab(student_
     assert TYPED_ANSWER in viva["answers"]["Q1"] and TYPED_CONCLUSION in viva["answers"]["conclusion"], viva["answers"]
     assert "Q1" not in viva["unanswered"] and "conclusion" not in viva["unanswered"]
     assert code in (0, 1)
+
+
+def answer_cell_of(page, number: int):
+    return page.locator(".jp-MarkdownCell", has_text=re.compile(rf"Your answer to question {number}\b(?!\d)"))
+
+
+def select_cell(page, cell) -> None:
+    """Select a cell in command mode, as a click in its left margin does."""
+    cell.locator(".jp-InputPrompt").first.click()
+    page.keyboard.press("Escape")
+
+
+def test_answer_cells_split_pasted_and_recreated_in_jupyterlab_are_read(student_session, browser, lab, tmp_path):
+    """What students do to answer cells, done in JupyterLab's UI on the saved notebook 6: split question 1's answer
+    in two (Ctrl+Shift+-), copy question 1's cell and paste it under question 4, then write question 4's answer in the
+    copy, delete question 5's cell and write a new one under its heading, delete question 6's cell. The grader reads
+    each answer whole, or says exactly what is missing."""
+    folder = lab["folder"] / "surgery"
+    shutil.copytree(lab["folder"], folder, ignore=shutil.ignore_patterns(".*", "surgery"))
+    name = next(name for name in student_session["saved"] if name.startswith("06"))
+    page = open_notebook(browser, lab, f"surgery/{name}")
+    started = time.time()
+    first_half, second_half = TYPED_ANSWER.split("; ", 1)
+    cell = answer_cell_of(page, 1)
+    cell.locator(".jp-MarkdownOutput").dblclick()
+    cell.locator(".cm-content").click()
+    page.keyboard.press("Control+End")
+    for _ in second_half:
+        page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Control+Shift+Minus")  # Edit > Split Cell
+    page.keyboard.press("Escape")
+    select_cell(page, answer_cell_of(page, 1).first)
+    page.keyboard.press("c")
+    select_cell(page, answer_cell_of(page, 4))
+    page.keyboard.press("v")  # the copy lands below question 4's answer cell
+    pasted = page.locator(".jp-MarkdownCell").filter(has_text=first_half).nth(1)
+    type_into_markdown_cell(page, pasted, "My own answer to question four, written in the pasted copy.")
+    select_cell(page, answer_cell_of(page, 5))
+    page.keyboard.press("d")
+    page.keyboard.press("d")
+    page.keyboard.press("a")  # a new cell above the one now selected, where question 5's answer was
+    page.keyboard.press("m")
+    page.keyboard.press("Enter")
+    page.keyboard.type("**Your answer to question 5**\n\nMy new answer to question five, in a cell of my own.")
+    page.keyboard.press("Shift+Enter")
+    select_cell(page, answer_cell_of(page, 6))
+    page.keyboard.press("d")
+    page.keyboard.press("d")
+    saved(page, folder / name, started)
+    page.screenshot(path=ARTIFACTS / "06-answer-cells-edited.png")
+    page.close()
+    report = tmp_path / "grades.json"
+    grade.main([str(folder), "--profile", "smoke", "--quiet", "--json", str(report)])
+    viva = next(row for row in json.loads(report.read_text())["submissions"] if Path(row["path"]).name == name)
+    answers, notes = viva["answers"], " | ".join(viva["notes"])
+    assert first_half in answers["Q1"] and second_half in answers["Q1"], answers["Q1"]
+    assert "My own answer to question four" in answers["Q4"] and "Q4" not in viva["unanswered"], (answers.get("Q4"), notes)
+    assert "My new answer to question five" in answers["Q5"], answers.get("Q5")
+    assert "Q6" in viva["unanswered"] and "the answer cell for Q6 is missing (deleted?)" in notes, notes
+
+
+@pytest.mark.parametrize("page_name", ["class.html", "marking.html"])
+def test_the_teachers_pages_of_a_class_of_30_fit_keep_their_headers_and_fetch_nothing(browser, tmp_path, page_name):
+    """The class page (--html) and the marking sheet (--answers) of 30 students, opened in Chromium at 1,400 px: no
+    horizontal overflow of the page, its sticky header still in view after scrolling down, and no request outside the
+    file itself (the pages are self-contained). Screenshots: browser-artifacts/."""
+    hand_in = unpack_full_run(tmp_path / "asha", LESSON_11_ARCHIVE)
+    build_class(hand_in, tmp_path / "class", students=30)
+    grade.main([*LESSON_ARGS, str(tmp_path / "class"), "--quiet", "--html", str(tmp_path / "class.html"),
+                "--answers", str(tmp_path / "marking.html")])
+    page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    path = tmp_path / page_name
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    page.screenshot(path=ARTIFACTS / f"teacher-{path.stem}-top.png")
+    assert overflow <= 0, f"{page_name} is {overflow} px wider than the window"
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    assert height > HEIGHT + 300, height  # a page long enough to scroll
+    page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight / 2)")
+    page.wait_for_timeout(200)
+    header = "thead th" if page_name == "class.html" else "nav"
+    top = page.evaluate(f"() => document.querySelector('{header}').getBoundingClientRect().top")
+    page.screenshot(path=ARTIFACTS / f"teacher-{path.stem}-scrolled.png")
+    assert 0 <= top <= 5, f"{page_name}'s {header} is at {top} px after scrolling, not held at the top"
+    outside = [url for url in requests if not url.startswith(("file:", "data:", "about:", "blob:"))]
+    assert not outside and requests, (outside, requests[:3])
+    page.close()
