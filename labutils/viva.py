@@ -13,7 +13,9 @@ quote figures of another run.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import html
 import math
 import re
 import unicodedata
@@ -100,22 +102,59 @@ SHINGLE_WORDS = 4  # a copied answer shares runs of words; four-word runs are ra
 
 # Letters of other scripts that look like Latin ones (a copy with Cyrillic "а" for "a" reads the same to a person)
 _LOOK_ALIKES = str.maketrans("асеіјорѕхуԁԛԝһӏаАВЕКМНОРСТХІЈЅαβεικνορτυχ", "aceijopsxydqwhlaabekmhopctxijsabeiknoptux")
+# Unicode's Default_Ignorable_Code_Point characters (DerivedCoreProperties.txt), which a renderer shows as nothing.
+# Most are format characters (Cf); the rest are marks and fillers of other categories: the combining grapheme joiner
+# U+034F (Mn), the variation selectors (Mn), Hangul's fillers (Lo), Khmer's inherent vowels, Mongolian's free variation
+# selectors. Real combining marks (accents, Devanagari's vowel signs and viramas) are not among them and are kept.
+_DEFAULT_IGNORABLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+                                "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+                                "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+# What Jupyter's markdown shows as nothing inside a word: an HTML comment, an inline tag ("exa<b></b>mple"), emphasis
+# markers between letters ("ex*a*mple" shows "example", one letter slanted). A line break tag separates words.
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+_HTML_BREAK = re.compile(r"</?(?:br|p|div|li|tr|td|th|h[1-6])\b[^<>]*>", re.I)
+_HTML_TAG = re.compile(r"</?(?:a|abbr|b|big|cite|code|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|strike|strong|"
+                       r"sub|sup|tt|u|var|wbr)(?:\s[^<>]*)?/?>", re.I)
+_EMPHASIS_IN_WORD = re.compile(r"(?<=\w)\*+(?=\w)")
 
 
 def visible(text: str) -> str:
-    """``text`` without the characters a reader does not see (Unicode format characters: zero-width spaces and
-    joiners, soft hyphens, the byte-order mark, right-to-left overrides)."""
-    return "".join(character for character in text if unicodedata.category(character) != "Cf")
+    """``text`` without the characters a reader does not see: Unicode format characters (zero-width spaces and
+    joiners, soft hyphens, the byte-order mark, right-to-left overrides) and the other default-ignorable ones (the
+    combining grapheme joiner, variation selectors, Hangul fillers)."""
+    shown = "".join(character for character in text if unicodedata.category(character) != "Cf")
+    return _DEFAULT_IGNORABLE.sub("", shown)
 
 
-def normalised_words(text: str) -> list[str]:
-    """The words of ``text`` as a reader compares them: one Unicode form, lower case, markup and punctuation
-    dropped, invisible characters dropped and look-alike letters of other scripts read as Latin, every number the
-    same token (so a copy with the copier's own figures still matches)."""
-    text = visible(unicodedata.normalize("NFKC", text)).casefold().translate(_LOOK_ALIKES)
+def as_read(text: str) -> str:
+    """``text`` as a reader of the rendered markdown compares it: HTML comments and inline tags dropped, character
+    references read (``&#101;`` and ``&eacute;`` are the letters Jupyter shows), invisible characters dropped, one
+    Unicode form (NFKC, after the invisible characters are gone, so an accent split off by a grapheme joiner composes
+    again), lower case, look-alike letters of other scripts read as Latin."""
+    text = _HTML_TAG.sub("", _HTML_BREAK.sub(" ", _HTML_COMMENT.sub("", text)))
+    text = unicodedata.normalize("NFKC", visible(html.unescape(text)))  # a reference may stand for an invisible one
+    return _EMPHASIS_IN_WORD.sub("", text).casefold().translate(_LOOK_ALIKES)
+
+
+def _words(text: str) -> list[str]:
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # a markdown link: its words, not its address
     words = re.findall(r"\d+(?:[.,]\d+)*|[^\W\d_]+", text)
     return ["#" if word[0].isdigit() else word for word in words]
+
+
+def normalised_words(text: str) -> list[str]:
+    """The words of ``text`` as a reader compares them (:func:`as_read`): markup and punctuation dropped, every number
+    the same token (so a copy with the copier's own figures still matches)."""
+    return _words(as_read(text))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n\s*")
+
+
+def normalised_sentences(text: str) -> list[list[str]]:
+    """The sentences of ``text`` (ended by ".", "!", "?", ";" before a space, or by a line break), each as its
+    :func:`normalised_words`."""
+    return [words for part in _SENTENCE_END.split(as_read(text)) if (words := _words(part))]
 
 
 def shingles(words: list[str], size: int = SHINGLE_WORDS) -> set[tuple[str, ...]]:
@@ -137,19 +176,75 @@ def model_answer_shingles(number: int) -> frozenset:
 
 # --- figures quoted in a conclusion -------------------------------------------------------------------------------
 
-# A decimal fraction (0.8517, or notebook 5's 0.8516600131988525) or a percentage (85.2 %, 85 per cent); whole numbers
-# without % (5 epochs, 200 words) are not figures of this kind.
-_QUOTED = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,20})?)(\s?(?:%|per\s?cent))?(?![\w])", re.I)
-# "test accuracy", "testing-set accuracy", "test acc", "test_acc", "accuracy on the test set", "acc on test data"
+# A decimal fraction (0.8517, .87, or notebook 5's 0.8516600131988525) or a percentage (85.2 %, 85 per cent); whole
+# numbers without % (5 epochs, 200 words) are not figures of this kind.
+_NUMBER = r"(?:\d{1,3}(?:\.\d{1,20})?|\.\d{1,20})"
+_QUOTED = re.compile(r"(?<![\w.])(" + _NUMBER + r")(\s?(?:%|per\s?cent))?(?![\w])", re.I)
+# "test accuracy", "testing-set accuracy", "test acc", "test_acc", "accuracy on the test set", "acc on test data",
+# "accuracy on test", "acc_test" (LaTeX's $\mathrm{acc}_{test}$ read as text), "accuracy (test)"
 _TEST_ACCURACY_PHRASE = re.compile(r"test(?:ing)?(?:[- ]set)?(?:\s+|[_-])acc(?:uracy)?\b|"
-                                   r"acc(?:uracy)?\s+on\s+(?:the\s+)?(?:[\d,]+\s+)?test(?:ing)?\s+(?:set|data|reviews)",
-                                   re.I)
+                                   r"acc(?:uracy)?\.?\s+on\s+(?:the\s+)?(?:[\d,]+\s+)?test(?:ing)?"
+                                   r"(?:[- ]set|\s+(?:set|data|reviews))?\b|"
+                                   r"\bacc(?:uracy)?(?:_|\s*\()test(?:ing)?\b\)?", re.I)
+# An error rate said of the test set: "test error rate", "the error rate on the 25,000 test reviews"
+_TEST_ERROR_PHRASE = re.compile(r"test(?:ing)?(?:[- ]set)?\s+error(?:\s+rate)?\b|"
+                                r"error\s+rate\s+(?:on|of|for)\s+(?:the\s+|all\s+)?(?:[\d,]+\s+)?test(?:ing)?"
+                                r"(?:[- ]set|\s+(?:set|data|reviews|examples))?\b", re.I)
 # ... or said of the test set after the figure: "scored 87 % on the 25,000 test reviews", "an accuracy of 0.87 on the
 # test set", "classified 87 % of the test reviews correctly"
 _TEST_SET_AFTER = re.compile(r"\s*(?:accuracy\s+)?(?:on|of|for)\s+(?:the\s+|all\s+|our\s+)?(?:[\d,]+\s+)?"
                              r"test(?:ing)?(?:[- ]set)?\s*(?:set|data|reviews|examples)?\b|"
                              r"\s*(?:as\s+(?:the\s+|my\s+|its\s+)?)?test(?:ing)?(?:[- ]set)?[ _-]acc(?:uracy)?\b", re.I)
 _SCORE_WORDS = re.compile(r"\b(?:scored?|scoring|classified|correctly|got|reached|achieved)\b", re.I)
+# Words that say a figure is the run's (beside those of _METRIC_WORD): the score words, the words for errors, the
+# test set named right after the figure ("12 % of the test reviews were misclassified"), and the test-set phrases,
+# from whose end a figure may stand as far as from a metric's name ("the error rate on the 25,000 test reviews was
+# 12 %")
+_FIGURE_CUES = re.compile("|".join(pattern.pattern for pattern in (_SCORE_WORDS, _TEST_ACCURACY_PHRASE,
+                                                                   _TEST_ERROR_PHRASE)) +
+                          r"|\bmisclassif\w*|\bwrong\b|\b(?:on|of)\s+(?:the\s+|all\s+)?(?:[\d,]+\s+)?test(?:ing)?[- ]"
+                          r"(?:set|data|reviews|examples)\b", re.I)
+# A count of the test reviews: "classified 21,650 of the 25,000 test reviews correctly", "20,966 of 25,000 right"
+# (notebook 6 prints it so), "got 4,034 out of 25,000 wrong". The total is the test set's (25,000, or another size
+# where "test" is said); the training set is of the same size, so a count said of it is not read.
+_TEST_COUNT = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d{1,6})\s+(?:out\s+)?of\s+(?:the\s+|all\s+|our\s+)?"
+                         r"(\d{1,3}(?:,\d{3})+|\d{1,6})(?![\w,])(?!\s+(?:train|validation|val)\w*)"
+                         r"(\s+test(?:ing)?(?:[- ]set)?)?(?:\s+(?:reviews|examples|samples))?", re.I)
+_RIGHT_OR_WRONG = re.compile(r"(\bcorrect|\bright\b)|error|wrong|misclassif|incorrect|mistake", re.I)
+# Figures written as students write them in other ways: a decimal comma ("83,86 %", "0,9138"; "21,650" and "25,000"
+# are thousands) and a percentage in words ("eighty-six per cent").
+_DECIMAL_COMMA = re.compile(r"(?<![\w.,])(\d{1,3}),(\d{1,2})(?=\s?(?:%|per\s?cent))|(?<![\w.,])0,(\d{1,20})(?![\d,])",
+                            re.I)
+_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_PERCENT_IN_WORDS = re.compile(r"\b(?:(" + "|".join(_TENS) + r")(?:[- ]?(" + "|".join(_UNITS) + r"))?|(" +
+                               "|".join(_TEENS + _UNITS) + r"))(?=\s+(?:per\s?cent|%))", re.I)
+
+
+def _said_right(text: str, last: bool = False) -> bool | None:
+    """Whether ``text`` says right ("correctly", "right") or wrong ("wrong", "misclassified", "errors") first (or
+    ``last``), or None where it says neither."""
+    said = [bool(match.group(1)) for match in _RIGHT_OR_WRONG.finditer(text)]
+    return (said[-1] if last else said[0]) if said else None
+
+
+def _percent_in_digits(match: re.Match) -> str:
+    """A percentage in words ("eighty-six", "twelve") in digits."""
+    tens, unit, single = match.group(1), match.group(2), match.group(3)
+    if single:
+        single = single.lower()
+        return str(_TEENS.index(single) + 10 if single in _TEENS else _UNITS.index(single) + 1)
+    return str(10 * (_TENS.index(tens.lower()) + 2) + (_UNITS.index(unit.lower()) + 1 if unit else 0))
+
+
+def figures_as_digits(text: str) -> str:
+    """``text`` with its figures written as the checks read them: "83,86 %" is "83.86 %", "0,9138" is "0.9138",
+    "eighty-six per cent" is "86 per cent"."""
+    text = _DECIMAL_COMMA.sub(lambda m: f"{m.group(1)}.{m.group(2)}" if m.group(1) else f"0.{m.group(3)}", text)
+    return _PERCENT_IN_WORDS.sub(_percent_in_digits, text)
+
+
 # A figure that is a difference, not a figure of a run: "improved by 0.18", "7.2 % lower", "0.02 percentage points".
 _DIFFERENCE_BEFORE = re.compile(r"\b(?:by|than)\s+(?:about\s+|only\s+|roughly\s+|around\s+|almost\s+)?$", re.I)
 _DIFFERENCE_AFTER = re.compile(r"^\s*(?:percentage\s+)?(?:points?|lower|higher|above|below|more|less|worse|better)\b", re.I)
@@ -215,6 +310,19 @@ _CURVES_WORDS = re.compile(r"overfit|over-fit|validation loss|learning curve|val
 # A sentence that names another run: its figures are that run's, not checked against the student's.
 _ANOTHER_RUN = re.compile(r"practical|notebook\s*[789]|recorded\s+runs?|(?:lab|lab's)\s+runs?|benchmark|results\.md|another run|other run|"
                           r"classmate|paper|published|keras-io", re.I)
+# What a figure of this run may be said of that the run's figures (notebook 6's evidence) do not hold: a class (the
+# classification report's rows: "recall 0.8791 for the negative class"), an average over the classes ("macro F1"),
+# another threshold, or an exercise ("in exercise 05-4 the threshold moved to 0.786"). Such a figure is not held
+# against the run: the grader could not tell a true one from a false one.
+_OTHER_SUBJECT = re.compile(r"\b(?:negative|positive)\s+(?:class(?:es)?|reviews?|ones?|labels?)\b|"
+                            r"\bclass(?:es)?\s*[01]\b|\bper[- ]class\b|\bclass[- ]wise\b|\beach\s+class\b|"
+                            r"\bmacro\b|\bweighted\b|\bthresholds?\b|\bexercises?\b", re.I)
+# A clause that names the student's own run ("my accuracy", "our model"), which a figure in it is held against
+_OWN_CLAUSE = re.compile(r"\b(?:my|mine|our|ours|this\s+run|this\s+model)\b", re.I)
+# Where a clause ends inside a sentence: a comma, a colon or a dash, or a conjunction that starts another statement
+_CLAUSE_BREAK = re.compile(r"[,:]\s+|\s+[-–—]\s+|\s+(?:and|but|while|whereas|although|though|so|yet)\s+", re.I)
+_ASIDE_START = re.compile(r"\s*(?:which|who|whom|whose|that)\b", re.I)
+_CLAUSE_READ = 300  # characters read on either side of a figure for the clauses it stands in
 PRINTED_DECIMALS = 4  # notebook 6 prints the run's figures with 4 decimals
 
 # LaTeX a student may write figures in ($84.78\%$, \(0.85\), $\text{test acc} = 0.8517$): its wrappers are read
@@ -326,9 +434,18 @@ def _test_accuracy_of_another_run(text: str, phrase_start: int, position: int) -
 _SENTENCE = re.compile(r"(?:[^.!?;\n]|[.](?=\d))+[.!?;]?")  # a decimal point does not end a sentence; ";" does
 
 
+@functools.lru_cache(maxsize=4)
+def _sentence_spans(text: str) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
+    """Where each sentence of ``text`` starts, and its span (read once per text: a long conclusion asks often)."""
+    spans = tuple(match.span() for match in _SENTENCE.finditer(text))
+    return tuple(start for start, _ in spans), spans
+
+
 def _sentence_span(text: str, position: int) -> tuple[int, int]:
     """Where the sentence (or clause after a ";") holding ``position`` starts and ends."""
-    return next((m.span() for m in _SENTENCE.finditer(text) if m.start() <= position < m.end()), (position, position))
+    starts, spans = _sentence_spans(text)
+    index = bisect.bisect_right(starts, position) - 1
+    return spans[index] if index >= 0 and position < spans[index][1] else (position, position)
 
 
 def _is_difference(text: str, start: int, end: int) -> bool:
@@ -339,7 +456,7 @@ def _is_difference(text: str, start: int, end: int) -> bool:
 # bounds are not figures of the run, so quoting them is not held against the student.
 _INTERVAL_LEVEL = re.compile(r"^\s*(?:%|per\s?cent)?\s*(?:confidence\s+)?(?:interval|ci)\b", re.I)
 _INTERVAL_BOUNDS = re.compile(r"\b(?:interval|ci)\b\s*(?:of|from|is|was|:|=)?\s*\(?\s*"
-                              r"(\d{1,3}(?:\.\d{1,20})?)\s*%?\s*(?:to|-|–|,|and)\s*(\d{1,3}(?:\.\d{1,20})?(?:\s?%)?)", re.I)
+                              r"(" + _NUMBER + r")\s*%?\s*(?:to|-|–|,|and)\s*(" + _NUMBER + r"(?:\s?%)?)", re.I)
 
 
 def _interval_spans(text: str) -> list[tuple[int, int]]:
@@ -349,53 +466,138 @@ def _interval_spans(text: str) -> list[tuple[int, int]]:
 
 def _is_interval(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     """The figure at ``start:end`` is an interval's level (95 % interval) or one of its bounds."""
-    number_end = start + len(re.match(r"\d[\d.]*", text[start:end]).group(0))
+    number_end = start + len(re.match(r"\.?\d[\d.]*", text[start:end]).group(0))
     return bool(_INTERVAL_LEVEL.match(text[number_end:number_end + 30])) or any(
         low <= start and end <= high for low, high in spans)
+
+
+def _said_of_another(text: str, position: int) -> bool:
+    """Whether the figure at ``position`` is said of something else than this run's own figures: of another run (the
+    practical's, notebooks 7-9's recorded runs, a classmate's) or of a subject the run's figures do not hold (a class,
+    a class average, another threshold, an exercise). Read clause by clause, so that "my accuracy was 0.8700 and the
+    practical reported 0.850" holds 0.8700 against the run: the figure belongs to what its own clause names (a subject
+    anywhere in it; of the runs, the one named last before the figure, or else first after it), and a clause that
+    names nothing (", where precision rose to 0.923") to what the nearest clause before it in the sentence names,
+    passing over an aside ("the practical, which I followed, reported 0.850"). Only the 300 characters on either side
+    of the figure are read (a clause is shorter; a hostile conclusion of one 20,000-character sentence is not read
+    again for each of its figures)."""
+    start, end = _sentence_span(text, position)
+    start, end = max(start, position - _CLAUSE_READ), min(end, position + _CLAUSE_READ)
+    # where each clause of the sentence up to the figure's starts
+    starts = [start] + [match.end() for match in _CLAUSE_BREAK.finditer(text, start, end) if match.end() <= position]
+    following = _CLAUSE_BREAK.search(text, position, end)
+    clause = text[starts[-1]:following.start() if following else end]
+    if _OTHER_SUBJECT.search(clause):
+        return True
+    namings = _namings(clause)
+    if namings:
+        before = [other for at, other in namings if at < position - starts[-1]]
+        return before[-1] if before else namings[0][1]
+    for clause_start, clause_end in zip(reversed(starts[:-1]), reversed(starts[1:])):
+        earlier = text[clause_start:clause_end]
+        namings = _namings(earlier) + [(m.start(), True) for m in _OTHER_SUBJECT.finditer(earlier)]
+        if namings and not _ASIDE_START.match(earlier):
+            return max(namings)[1]
+    return False
+
+
+def _namings(clause: str) -> list[tuple[int, bool]]:
+    """Where ``clause`` names the student's own run (False) or another run (True), in order."""
+    return sorted([(match.start(), False) for match in _OWN_CLAUSE.finditer(clause)] +
+                  [(match.start(), True) for match in _ANOTHER_RUN.finditer(clause)])
+
+
+def _test_counts(text: str, test_accuracy: float) -> list[tuple[str, int, bool, bool]]:
+    """The counts of test reviews the text quotes (:data:`_TEST_COUNT`) that it says are right or wrong: (as written,
+    position, whether it counts the wrong ones, whether it is the run's: within 2 reviews of the count the run's test
+    accuracy gives, which is known to 4 decimals)."""
+    found = []
+    for match in _TEST_COUNT.finditer(text):
+        count, total = (int(group.replace(",", "")) for group in match.group(1, 2))
+        if not 0 < count <= total or not (total == 25_000 or match.group(3)):
+            continue
+        start, end = _sentence_span(text, match.start())
+        right = _said_right(text[match.end():min(end, match.end() + 40)])  # "... right", or "correctly classified ..."
+        right = _said_right(text[max(start, match.start() - 40):match.start()], last=True) if right is None else right
+        if right is None:
+            continue  # a count said neither right nor wrong ("5,000 of the 25,000 reviews held out")
+        right_count = count if right else total - count
+        found.append((match.group(0).strip(), match.start(), not right,
+                      math.isfinite(test_accuracy) and abs(right_count - test_accuracy * total) <= 2))
+    return found
 
 
 def conclusion_findings(text: str, history: dict, results: dict) -> dict:
     """What a conclusion quotes, held against the run: the test accuracy it quotes, the epochs it names (the best
     epoch, of the highest validation accuracy, or the epoch with the lowest validation loss), whether it says what the
     learning curves showed, and figures that are none of the run's. A figure of this run counts as quoted wherever it
-    stands. In a sentence that names another run (the practical's, notebooks 7-9's recorded runs, a classmate's), the
-    other figures are that run's and are not held against this one; a test accuracy is another run's only when that
-    run is named at the phrase ("the practical's test accuracy of 0.8499"). Differences ("improved by 0.18", "7.2 %
-    lower") and intervals ("95 % interval 0.8473 to 0.8561") are not figures of a run. Figures are read as students
-    write them: "test acc 0.852", "accuracy of 85.17 %", "$84.78\\%$" (LaTeX's wrappers are read away first)."""
-    text = epochs_as_digits(plain_text(text))
+    stands. A figure said of another run (the practical's, notebooks 7-9's recorded runs, a classmate's) is not held
+    against this one, nor one said of what the run's figures do not hold (a class of the classification report, a
+    class average, another threshold, an exercise: the grader sees only notebook 6's evidence, which prints none of
+    them), read clause by clause (:func:`_said_of_another`); a test accuracy is another run's only when that run is
+    named at the phrase ("the practical's test accuracy of 0.8499"). A test error rate is held against one minus the
+    test accuracy, and a count of test reviews ("21,650 of the 25,000 reviews right") against the count the test
+    accuracy gives. Differences ("improved by 0.18", "7.2 % lower") and intervals ("95 % interval 0.8473 to 0.8561")
+    are not figures of a run. Figures are read as students write them: "test acc 0.852", "Test acc. = .87",
+    "accuracy of 85.17 %", "83,86 %", "eighty-six per cent", "$84.78\\%$", "$\\mathrm{acc}_{test} = 87\\,\\%$" (LaTeX's
+    wrappers are read away first)."""
+    text = epochs_as_digits(figures_as_digits(plain_text(text)))
     figures = run_figures(history, results)
     every = [value for values in figures.values() for value in values]
     test_accuracy = (figures.get("test accuracy") or [math.nan])[0]
     findings = {"test_accuracy": test_accuracy, "quoted_test_accuracy": [], "wrong_test_accuracy": [],
                 "unmatched": [], "epochs_mentioned": [], "curves_mentioned": bool(_CURVES_WORDS.search(text))}
     intervals = _interval_spans(text)
-    figures_quoted = [figure for figure in quoted_figures(text, _SCORE_WORDS)
+    figures_quoted = [figure for figure in quoted_figures(text, _FIGURE_CUES)
                       if not _is_difference(text, figure[3], figure[3] + len(figure[0]))
                       and not _is_interval(text, figure[3], figure[3] + len(figure[0]), intervals)]
     # the figure right after "test accuracy" (no other metric or comparison in between) is the quoted test accuracy
+    positions = [figure[3] for figure in figures_quoted]
+
+    def following(phrase: re.Match) -> int | None:  # where the first figure within 40 characters after a phrase is
+        index = bisect.bisect_left(positions, phrase.end())
+        return positions[index] if index < len(positions) and positions[index] - phrase.end() <= 40 else None
+
     quoted_as_test: dict[int, int] = {}
     for phrase in _TEST_ACCURACY_PHRASE.finditer(text):
-        following = [figure for figure in figures_quoted if 0 <= figure[3] - phrase.end() <= 40]
-        if following:
-            between = text[phrase.end():following[0][3]]
+        position = following(phrase)
+        if position is not None:
+            between = text[phrase.end():position]
             if not _METRIC_WORD.search(between) and not re.search(r"\b(?:than|higher|lower|above|below)\b", between, re.I):
-                quoted_as_test[following[0][3]] = phrase.start()
+                quoted_as_test[position] = phrase.start()
+    # the figure right after "test error rate" is the test error rate
+    quoted_as_error = {position for phrase in _TEST_ERROR_PHRASE.finditer(text)
+                       if (position := following(phrase)) is not None
+                       and not _METRIC_WORD.search(text[phrase.end():position])}
     for written, _, _, position in figures_quoted:  # the test set named after the figure
         after = _TEST_SET_AFTER.match(text, position + len(written))
         rest = text[position + len(written):position + len(written) + 60]
-        if (position not in quoted_as_test and after and not re.search(r"error|wrong|misclassif|incorrect", rest, re.I)
-                and (not after.group(0).lstrip().lower().startswith("of") or re.search(r"\bcorrect|\bright\b", rest, re.I))):
-            quoted_as_test[position] = position  # "87 % of the test reviews" only when said to be right
+        if position in quoted_as_test or position in quoted_as_error or not after:
+            continue
+        right = _said_right(rest)
+        if not after.group(0).lstrip().lower().startswith("of"):
+            if right is not False:  # "scored 87 % on the test set"
+                quoted_as_test[position] = position
+        elif right:  # "87 % of the test reviews" only when said to be right
+            quoted_as_test[position] = position
+        elif right is False:  # "14.8 % of the test reviews were misclassified"
+            quoted_as_error.add(position)
     for written, value, decimals, position in figures_quoted:
-        if _matches(value, decimals, test_accuracy):
+        if position in quoted_as_error:
+            if not _matches(value, decimals, 1 - test_accuracy) and not _said_of_another(text, position):
+                findings["unmatched"].append(written)
+        elif _matches(value, decimals, test_accuracy):
             findings["quoted_test_accuracy"].append(written)
         elif position in quoted_as_test:
             if not _test_accuracy_of_another_run(text, quoted_as_test[position], position):
                 findings["wrong_test_accuracy"].append(written)
-        elif not any(_matches(value, decimals, figure) for figure in every) and not _ANOTHER_RUN.search(
-                text[slice(*_sentence_span(text, position))]):
+        elif not any(_matches(value, decimals, figure) for figure in every) and not _said_of_another(text, position):
             findings["unmatched"].append(written)
+    for written, position, counts_wrong, runs in _test_counts(text, test_accuracy):
+        if runs and not counts_wrong:
+            findings["quoted_test_accuracy"].append(written)
+        elif not runs and not _said_of_another(text, position):  # a wrong count of errors is no test accuracy
+            findings["unmatched" if counts_wrong else "wrong_test_accuracy"].append(written)
     findings["epochs_mentioned"] = sorted({int(number) for number in _EPOCH_MENTION.findall(text)})
     findings.update(_epoch_claims(text, history))
     return findings
@@ -497,8 +699,8 @@ def check_conclusion(conclusion: str, history: dict, results: dict) -> None:
                                            "falling?)."))
     if found["unmatched"]:
         lines.append(f"  - {', '.join(found['unmatched'])}: none of your run's figures. If it is another run's (the "
-                     "practical's, a notebook's recorded run), name that run in the same sentence; otherwise quote your "
-                     "own.")
+                     "practical's, a notebook's recorded run), name that run beside it (\"the practical reported "
+                     "0.850\"); otherwise quote your own.")
     print("\n".join(lines))
 
 

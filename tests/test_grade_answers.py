@@ -17,12 +17,14 @@ from handins import (FIXTURE_LESSONS, FIXTURES, LESSON_10_ANSWERS, LESSON_ARGS, 
 from test_grade import full_run, grade_folder, hand_in, load, reasons, save  # noqa: F401 (fixtures)
 
 from labutils.course import grade
-from labutils.course.grade.answers import conclusion_text, published_example_runs, published_example_share
+from labutils.course.grade.answers import (CLASSMATE_COPY_SHARE, conclusion_text, own_runs, own_sentences,
+                                           published_example_runs, published_example_share, same_sentences,
+                                           sentence_copy_share)
 from labutils.course.grade.answers_report import inline_html, latex_html, quote_first
 from labutils.course.grade.runs import PUBLISHED_RUNS, PUBLISHED_VARIABLE
 from labutils.course.manifest import answer_id
 from labutils.viva import (ANSWER_IDS, MODEL_ANSWERS, QUESTIONS, check_conclusion, conclusion_findings,
-                           model_answer_shingles, normalised_words, written_answer)
+                           model_answer_shingles, normalised_words, visible, written_answer)
 
 NB6 = "06_viva_voce.ipynb"
 HISTORY = {"loss": [0.45, 0.31, 0.26, 0.22, 0.18], "val_loss": [0.36, 0.33, 0.35, 0.37, 0.40],
@@ -523,3 +525,128 @@ def test_an_answer_circulated_round_half_the_class_with_a_word_changed_each_is_f
            if sub.notebook.endswith("viva_voce")]
     flagged = sorted(int(sub.roll_no[-3:]) for sub in nb6 if "A805" in sub.codes)
     assert flagged == list(range(30)), flagged
+
+
+# ---------------------------------------------------------------- the second adversarial trial (trial2)
+
+
+@pytest.mark.parametrize("text, wrong, unmatched, quoted", [
+    # decimal commas (c30): "85,17 %" is 85.17 %, not 17 %; "25,000" stays a thousand
+    ("Test accuracy: 85,17 %, AUC 0,929. The best epoch was epoch 2 (validation accuracy 85,7 %).", [], [], ["85.17 %"]),
+    ("Test accuracy: 83,86 % on the 25,000 test reviews.", ["83.86 %"], [], []),
+    # a percentage in words (c21)
+    ("My model classified about eighty-five per cent of the test reviews correctly.", [], [], ["85 per cent"]),
+    ("My model classified about eighty-six per cent of the test reviews correctly.", ["86 per cent"], [], []),
+    ("My model classified eighty seven percent of the test reviews correctly.", ["87 percent"], [], []),
+    # a count of right test reviews (c24): 0.8517 of 25,000 is 21,292.5, give or take 2 reviews
+    ("On the test set it classified 21,293 of the 25,000 reviews correctly.", [], [], ["21,293 of the 25,000 reviews"]),
+    ("On the test set it classified 21,650 of the 25,000 reviews correctly.", ["21,650 of the 25,000 reviews"], [], []),
+    ("It got 3,707 of the 25,000 test reviews wrong.", [], [], []),
+    ("It got 3,000 of the 25,000 test reviews wrong.", [], ["3,000 of the 25,000 test reviews"], []),
+    ("I held out 5,000 of the 25,000 training reviews for validation.", [], [], []),
+    # an error rate said of the test set (c25): one minus the test accuracy
+    ("Its error rate on the 25,000 test reviews was only 12.0 %.", [], ["12.0 %"], []),
+    ("Its error rate on the 25,000 test reviews was 14.8 %.", [], [], []),
+    ("12 % of the test reviews were misclassified.", [], ["12 %"], []),
+    # LaTeX subscripts (c26), "accuracy on test", "Test acc. = .87"
+    (r"On the test reviews it reached $\mathrm{acc}_{test} = 87\,\%$.", ["87 %"], [], []),
+    (r"$\text{acc}_{\text{test}} = 85.17\,\%$", [], [], ["85.17 %"]),
+    ("Accuracy on test: 87%.", ["87%"], [], []),
+    ("Test acc. = .87", [".87"], [], []),
+    ("Test acc. = .8517", [], [], [".8517"]),
+    # a figure beside another run is that run's, clause by clause (c27b); the student's own beside it is not
+    ("My accuracy was 0.8900 and the practical reported 0.850.", [], ["0.8900"], []),
+    ("The practical, which I followed, reported 0.850 on its validation set.", [], [], []),
+    ("My model did worse than the practical, which had 0.86 validation accuracy and 0.35 loss.", [], [], []),
+    # figures of what notebook 6 does not print: a class, a class average, an exercise, a threshold (c62, c63)
+    ("The classification report gives recall 0.8791 for the negative class against 0.838 for the positive one, and "
+     "a macro-average F1 of 0.8384.", [], [], []),
+    ("In exercise 4 of notebook 5, counting a false positive three times as costly moved the threshold to 0.786, "
+     "where precision rose to 0.923 and recall fell to 0.702 on the validation reviews.", [], [], []),
+    ("Recall for the negative class was 0.8791, and my validation accuracy peaked at 0.95.", [], ["0.95"], []),
+])
+def test_figures_are_read_as_the_second_trial_wrote_them(text, wrong, unmatched, quoted):
+    found = conclusion_findings(text, HISTORY, RESULTS)
+    assert (found["wrong_test_accuracy"], found["unmatched"], found["quoted_test_accuracy"]) == (wrong, unmatched, quoted)
+
+
+def test_the_students_own_check_reads_the_second_trials_figures(capsys):
+    """check_conclusion in notebook 6 reads decimal commas, counts and error rates as the grader does."""
+    check_conclusion("Test accuracy: 85,17 %; the learning curves showed overfitting.", history=HISTORY, results=RESULTS)
+    assert "you quote 85.17 %; your run's is 0.8517: matches." in capsys.readouterr().out
+    check_conclusion("It classified 21,650 of the 25,000 test reviews correctly.", history=HISTORY, results=RESULTS)
+    assert "you quote 21,650 of the 25,000 test reviews, but your run's is 0.8517" in capsys.readouterr().out
+    check_conclusion("My accuracy was 0.8900 and the practical reported 0.850.", history=HISTORY, results=RESULTS)
+    assert "0.8900: none of your run's figures" in capsys.readouterr().out
+
+
+def test_what_markdown_shows_as_nothing_does_not_hide_a_copied_answer():
+    """Trial 2 (c34, c35): a combining grapheme joiner (U+034F, a mark, not a format character) or a variation
+    selector inside words, an HTML character reference (&#101;, &eacute;), an empty tag or comment: Jupyter shows the
+    classmate's very words. Real combining marks stay: an accent, and Devanagari's vowel signs."""
+    plain = STUDENT_ANSWERS["Q8"]
+    joined = " ".join(word[:2] + "\u034f" + word[2:] + "\ufe0f" for word in plain.split(" "))
+    referenced = plain.replace("e", "&#101;").replace("a", "&#x61;").replace("gate", "g<b></b>ate<!-- x -->")
+    assert normalised_words(joined) == normalised_words(referenced) == normalised_words(plain)
+    assert normalised_words("caf&eacute; cafe\u0301") == ["café", "café"]
+    assert visible("प्रिया नमस्ते") == "प्रिया नमस्ते" and visible("e\u034f\u0301") == "e\u0301"
+
+
+def reordered_and_reworded(text: str, every: int = 7) -> str:
+    """A copier's disguise (trial 2, c37): the sentences in reverse order, every 7th word swapped for a near synonym
+    or given an adverb."""
+    swaps = {"the": "this", "a": "one", "is": "gets", "and": "plus", "of": "for", "to": "towards", "in": "within",
+             "it": "this", "that": "which", "so": "thus", "by": "via", "with": "using"}
+    words = " ".join(reversed(re.split(r"(?<=[.!?])\s+", text))).split(" ")
+    for index in range(every - 1, len(words), every):
+        words[index] = swaps.get(words[index].lower(), "really " + words[index])
+    return " ".join(words)
+
+
+def test_every_own_answer_is_far_from_the_other_students_sentence_by_sentence():
+    """The sentence test's margin: no answer of one example student (or of the lab's published examples) stands in
+    sentences near another student's (the flag needs 60 % of an answer's words, 18 words at least; the trial's
+    independent students reached 51 % with one stock sentence at most), while each answer disguised as in trial 2
+    keeps over 75 % of its words in its sentences (it keeps about half of its four-word runs, under the runs' 60 %)."""
+    examples = json.loads(PUBLISHED_RUNS.read_text(encoding="utf-8"))["examples"]
+    own = {"CS21-017": [STUDENT_ANSWERS | {"conclusion": STUDENT_CONCLUSION},
+                        LESSON_10_ANSWERS | {"conclusion": LESSON_10_CONCLUSION}],
+           "CS21-042": [SECOND_STUDENT_ANSWERS | {"conclusion": SECOND_STUDENT_CONCLUSION}],
+           "CS21-055": [THIRD_STUDENT_ANSWERS | {"conclusion": THIRD_STUDENT_CONCLUSION}]}
+    for example in examples:
+        own[example["roll_no"]].append(example["answers"])
+    highest, compared = 0.0, 0
+    for roll, answer_sets in own.items():
+        for other_roll, other_sets in own.items():
+            if other_roll == roll:
+                continue
+            for answers in answer_sets:
+                for other in other_sets:
+                    for name, text in answers.items():
+                        share, _ = sentence_copy_share(own_sentences(name, text), own_sentences(name, other[name]))
+                        highest, compared = max(highest, share), compared + 1
+    assert compared > 500 and highest < 0.25, highest
+    disguised = []
+    for name, text in (STUDENT_ANSWERS | SECOND_STUDENT_ANSWERS).items():
+        copy = reordered_and_reworded(text)
+        runs, copy_runs = own_runs(name, text), own_runs(name, copy)
+        if len(runs) >= 15 and len(copy_runs) >= 15:
+            assert same_sentences(own_sentences(name, text), own_sentences(name, copy)), name
+            disguised.append(sentence_copy_share(own_sentences(name, copy), own_sentences(name, text))[0])
+    assert len(disguised) >= 10 and min(disguised) > 0.75, disguised
+
+
+def test_a_classmates_answer_reordered_and_reworded_is_flagged(full_run, tmp_path):
+    """Trial 2 (c37): the copy keeps too few of the classmate's four-word runs for the runs' test, but every sentence
+    is still the classmate's; both are named, and the third student, with answers of their own, is not."""
+    first, second, third = two_classmates(full_run, tmp_path)
+    copy = reordered_and_reworded(STUDENT_ANSWERS["Q8"])
+    runs, copy_runs = own_runs("Q8", STUDENT_ANSWERS["Q8"]), own_runs("Q8", copy)
+    assert len(runs & copy_runs) / min(len(runs), len(copy_runs)) < CLASSMATE_COPY_SHARE  # the runs' test misses it
+    rewrite(first, {"Q8": STUDENT_ANSWERS["Q8"]})
+    rewrite(second, {"Q8": copy})
+    graded = grade.grade_paths([tmp_path], grade.Settings(lessons=FIXTURE_LESSONS))
+    nb6 = {sub.roll_no: sub for sub in graded if sub.notebook.endswith("viva_voce")}
+    assert "the same answer as Student 1 (CS21-001)" in nb6["CS21-000"].answer_flags["Q8"][0]
+    assert "the same answer as Student 0 (CS21-000)" in nb6["CS21-001"].answer_flags["Q8"][0]
+    assert set(nb6["CS21-000"].answer_flags) == {"Q8"} and not nb6["CS21-002"].answer_flags

@@ -11,6 +11,7 @@ in :func:`flag_shared_answers`.
 from __future__ import annotations
 
 import ast
+import difflib
 import hashlib
 import json
 import os
@@ -22,8 +23,9 @@ from itertools import combinations
 from pathlib import Path
 
 from ...evidence import VIVA_EPOCH, VIVA_METRIC, VIVA_RUN
-from ...viva import (ANSWER_HEADING_LINE, CONCLUSION_NAME, conclusion_findings, containment, is_written,
-                     QUESTIONS, model_answer_shingles, normalised_words, shingles, written_answer, written_conclusion)
+from ...viva import (ANSWER_HEADING_LINE, CONCLUSION_NAME, conclusion_findings, containment, is_written, MODEL_ANSWERS,
+                     QUESTIONS, model_answer_shingles, normalised_sentences, normalised_words, shingles, written_answer,
+                     written_conclusion)
 from ..manifest import answer_id, cell_source, utf8_safe
 from .read import outputs_text
 from .runs import PUBLISHED_RUNS, PUBLISHED_VARIABLE, published_runs
@@ -39,6 +41,11 @@ MODEL_COPY_RUNS = 15  # a pasted part of the model answer (about 18 words in a r
 PUBLISHED_EXAMPLE = "mostly the lab's published example answer"  # the same share of one published example's runs
 PUBLISHED_MIN_RUNS = 5  # an answer with fewer four-word runs of its own is not compared with the published examples
 CLASSMATE_COPY_SHARE = 0.6  # this share of the shorter answer's runs in the other: one answer, twice
+# The second test of classmates' answers, sentence by sentence: a copy with its sentences put in another order and a
+# word changed here and there keeps few four-word runs, but each of its sentences is still nearly one of the other's.
+SENTENCE_MIN_WORDS = 6  # a sentence of fewer distinct words ("Forget gate, input gate, output gate.") is not compared
+SENTENCE_MATCH = 0.75  # two sentences this alike (difflib's ratio of their words) are one sentence, lightly edited
+SENTENCE_COPY_WORDS = 18  # and the answer's sentences that are the other's hold at least this many words
 NAMED_CLASSMATES = 3  # a flag names this many classmates, then counts the rest
 
 
@@ -180,6 +187,60 @@ def _own_runs(sub: Submission, name: str, text: str) -> frozenset:
     return own_runs(name, text, sub.answer_evidence.get(name, ""))
 
 
+@cache
+def _given_sentences(name: str) -> tuple[tuple[str, ...], ...]:
+    """The sentences of a question and of its model answer, which every student has in front of them."""
+    if not (name.startswith("Q") and name[1:].isdigit() and int(name[1:]) in QUESTIONS):
+        return ()
+    number = int(name[1:])
+    return tuple(map(tuple, normalised_sentences(QUESTIONS[number]) + normalised_sentences(MODEL_ANSWERS[number])))
+
+
+def _alike(sentence: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """Two sentences nearly the same words in nearly the same order (the cheap upper bounds first)."""
+    matcher = difflib.SequenceMatcher(None, sentence, other, autojunk=False)
+    return (matcher.real_quick_ratio() >= SENTENCE_MATCH and matcher.quick_ratio() >= SENTENCE_MATCH
+            and matcher.ratio() >= SENTENCE_MATCH)
+
+
+_CODE_BLOCK = re.compile(r"^[ \t]*(```|~~~).*?(?:^[ \t]*\1|\Z)", re.M | re.S)
+
+
+def own_sentences(name: str, text: str, evidence: str = "") -> tuple[tuple[tuple[str, ...], ...], int]:
+    """The sentences of an answer that can be compared with a classmate's (of ``SENTENCE_MIN_WORDS`` distinct words or
+    more, numbers aside), and how many words the answer has of its own. What a notebook printed is not the student's
+    own, and is left out of both: a code block, a line that is a third or more numbers (a training log, a
+    classification report pasted in: every student's reads the same, numbers aside), and, as in :func:`own_runs`, a
+    sentence that is nearly one of the question's, the model answer's or a line the evidence cell printed."""
+    given = _given_sentences(name) + tuple(map(tuple, normalised_sentences(evidence)))
+    sentences, words = [], 0
+    for sentence in map(tuple, normalised_sentences(_CODE_BLOCK.sub("\n", text))):
+        if 3 * sentence.count("#") >= len(sentence) or any(_alike(sentence, other) for other in given):
+            continue
+        words += len(sentence)
+        if len(set(sentence)) >= SENTENCE_MIN_WORDS:
+            sentences.append(sentence)
+    return tuple(sentences), words
+
+
+def sentence_copy_share(one: tuple, other: tuple) -> tuple[float, int]:
+    """The share of answer ``one``'s own words (an :func:`own_sentences` result) that stand in sentences nearly one
+    of answer ``other``'s, and how many words that is."""
+    sentences, words = one
+    matched = sum(len(sentence) for sentence in sentences if any(_alike(sentence, theirs) for theirs in other[0]))
+    return (matched / words if words else 0.0), matched
+
+
+def same_sentences(one: tuple, other: tuple) -> bool:
+    """Whether one of two answers is mostly the other's sentences, in any order and lightly edited: the test beside
+    the four-word runs' that a copy which reorders the sentences and changes every few words cannot pass (the runs
+    keep about half, the sentences all; the lab's independent answers share one stock sentence at most, about half
+    of an answer, so the threshold is the runs', ``CLASSMATE_COPY_SHARE``, with ``SENTENCE_COPY_WORDS`` words at
+    least)."""
+    return any(share >= CLASSMATE_COPY_SHARE and matched >= SENTENCE_COPY_WORDS
+               for share, matched in (sentence_copy_share(one, other), sentence_copy_share(other, one)))
+
+
 # --- the lab's published example answers ------------------------------------------------------------------------
 # The example students' answers and conclusions in the lab's test hand-ins (tests/fixtures) can be downloaded with the
 # lab; tests/published_runs.py writes them into published_runs.json ("examples"), beside the published runs.
@@ -268,7 +329,9 @@ def _near_copies(texts: list[frozenset]) -> set[tuple[int, int]]:
 def flag_shared_answers(subs: list[Submission], same_student) -> None:
     """Flag every answer that two or more students share (nearly) word for word, naming the others; never guess who
     wrote it first. Identical texts are grouped first, so a class that passed one answer round costs one comparison;
-    a four-word run that many texts share is common phrasing, not a sign of copying, and is not paired."""
+    a four-word run that many texts share is common phrasing, not a sign of copying, and is not paired. Two texts
+    that share a run of their own are one answer when most of the shorter's runs are the other's, or when one is
+    mostly the other's sentences (:func:`same_sentences`: reordered, a word changed every few words)."""
     by_question: dict[str, dict[frozenset, list[Submission]]] = defaultdict(lambda: defaultdict(list))
     for sub in subs:
         for name, text in sub.answers.items():
@@ -294,8 +357,17 @@ def flag_shared_answers(subs: list[Submission], same_student) -> None:
                 shared.update(combinations(indices, 2))
         for a, b in _near_copies(texts):  # a ring of many students, whose runs all count as common phrasing above
             shared.setdefault((a, b), len(texts[a] & texts[b]))
-        for (a, b), count in shared.items():
+        sentences: dict[int, tuple] = {}  # each text's own sentences, read for the pairs that need them
+        for (a, b), count in shared.items():  # the pairs that share a run of their own at least
             if count >= COPY_MIN_RUNS and count / min(len(texts[a]), len(texts[b])) >= CLASSMATE_COPY_SHARE:
+                same = True
+            else:
+                for index in (a, b):
+                    if index not in sentences:
+                        first = group_list[index][0]
+                        sentences[index] = own_sentences(name, first.answers[name], first.answer_evidence.get(name, ""))
+                same = same_sentences(sentences[a], sentences[b])
+            if same:
                 matches[a].add(b)
                 matches[b].add(a)
         for index, others in matches.items():
@@ -317,5 +389,5 @@ def flag_shared_answers(subs: list[Submission], same_student) -> None:
                             break
                 named = ", ".join(f"{other.student_name or '?'} ({other.roll_no or other.path})" for other in named_subs)
                 more = f" and {others_count - len(named_subs)} more" if others_count > len(named_subs) else ""
-                sub.flag("A805", name, f"the same answer as {named}{more} (word for word or nearly; the grader does not "
-                               "say who wrote it first)")
+                sub.flag("A805", name, f"the same answer as {named}{more} (word for word or nearly, or "
+                               "sentence for sentence; the grader does not say who wrote it first)")
