@@ -84,6 +84,30 @@ def test_an_answer_cell_that_lost_its_tag_is_found_by_its_heading(hand_in):
     assert sub.status == "PASS" and sub.answers["Q5"].startswith(STUDENT_ANSWERS["Q5"][:30])
 
 
+def test_an_answer_cell_split_or_pasted_as_jupyterlab_saves_it_is_read_whole(hand_in):
+    """JupyterLab's Split Cell keeps the answer tag on both halves, and a copied answer cell pasted under another
+    question keeps its own tag (seen in tests/test_browser.py). Before, only the first cell of a tag was read: the
+    second half of a split answer was lost, and an answer written in a pasted copy was not found."""
+    notebook = load(hand_in / NB6)
+    q2 = answer_cell(notebook, "Q2")
+    first, second = STUDENT_ANSWERS["Q2"][:40], STUDENT_ANSWERS["Q2"][40:]
+    q2["source"] = f"**Your answer to question 2** (double-click to edit)\n\n{first}"
+    notebook["cells"].insert(notebook["cells"].index(q2) + 1, {
+        "cell_type": "markdown", "id": "split-half", "metadata": dict(q2["metadata"]), "source": second})
+    q5 = answer_cell(notebook, "Q5")
+    q5["source"] = "**Your answer to question 5** (double-click to edit)\n\n*Write your answer here.*"
+    pasted = {"cell_type": "markdown", "id": "pasted", "metadata": dict(answer_cell(notebook, "Q1")["metadata"]),
+              "source": f"**Your answer to question 1** (double-click to edit)\n\n{STUDENT_ANSWERS['Q5']}"}
+    notebook["cells"].insert(notebook["cells"].index(q5) + 1, pasted)
+    save(notebook, hand_in / NB6)
+    sub = grade_folder(hand_in)[NB6]
+    assert sub.status == "PASS", (sub.reasons, sub.flag_lines(), sub.unanswered)
+    assert first.strip() in sub.answers["Q2"] and second.strip() in sub.answers["Q2"]
+    assert sub.answers["Q5"] == STUDENT_ANSWERS["Q5"].strip() and sub.answers["Q1"].startswith(STUDENT_ANSWERS["Q1"][:30])
+    assert "Q2's answer is in 2 cells (split?): read together" in sub.notes
+    assert "a copy of Q1's answer cell stands under Q5's (pasted?): read as part of Q5's answer" in sub.notes
+
+
 def test_a_model_answer_pasted_in_is_flagged_even_with_other_numbers(hand_in):
     pasted = MODEL_ANSWERS[9].strip().replace("three", "3").replace("Three", "3")
     rewrite(hand_in, {"Q9": "As I understand it: " + pasted, "Q3": MODEL_ANSWERS[3].replace("four", "4")})

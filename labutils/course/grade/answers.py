@@ -110,6 +110,9 @@ def read_answers(notebook: dict, entry: dict, evidence_cells: dict[str, dict], s
     if not wanted:
         return
     previous_output = ""
+    pieces: dict[str, list[str]] = {}  # each answer's cells, in order: a split cell is two, a pasted copy joins one
+    section = ""  # the question whose answer cell came last: the cells after it, up to the next one, are its
+    split: set[str] = set()
     for cell in notebook["cells"]:
         name = _question_of(cell)
         if cell.get("cell_type") == "code":
@@ -125,9 +128,23 @@ def read_answers(notebook: dict, entry: dict, evidence_cells: dict[str, dict], s
                 continue
             previous_output = outputs_text(cell)
             continue
-        if name in wanted and name != "conclusion" and name not in sub.answers:
-            sub.answers[name] = written_answer(cell_source(cell))[:MAX_ANSWER_CHARS]
-            sub.answer_evidence[name] = utf8_safe(previous_output)[:MAX_EVIDENCE_CHARS]
+        if name in wanted and name != "conclusion":
+            text = written_answer(cell_source(cell))[:MAX_ANSWER_CHARS]
+            if name not in pieces:  # the question's own answer cell
+                pieces[name], section = [text], name
+                sub.answer_evidence[name] = utf8_safe(previous_output)[:MAX_EVIDENCE_CHARS]
+            elif name == section:  # JupyterLab's Split Cell keeps the tag on both halves
+                pieces[name].append(text)
+                split.add(name)
+            else:  # a copy of another answer's cell, pasted here: what the student wrote under this question
+                pieces[section].append(text)
+                sub.notes.append(f"a copy of {name}'s answer cell stands under {section}'s (pasted?): read as part of "
+                                 f"{section}'s answer")
+    for name, parts in pieces.items():
+        if name in split:
+            sub.notes.append(f"{name}'s answer is in {len(parts)} cells (split?): read together")
+        written = [part for part in parts if is_written(part)]
+        sub.answers[name] = ("\n\n".join(written) if written else parts[0])[:MAX_ANSWER_CHARS]
     sub.unanswered = [name for name in wanted if not is_written(sub.answers.get(name, ""))]
     for name in wanted:
         if name not in sub.answers:
