@@ -30,8 +30,9 @@ lab: $(VENV)/.installed-$(basename $(REQUIREMENTS))
 test: $(VENV)/.installed-$(basename $(TEST_REQUIREMENTS))
 	LABUTILS_PROFILE=smoke $(BIN)/python -m pytest
 
-# CI: every test on the smaller CPU-only build (its speed: benchmarks/RESULTS.md, "CI time"), then what a student's notebooks print with the package they
-# install: the smoke run of notebooks 1-4 with `tensorflow`, checked for TensorFlow's start-up lines.
+# CI: every test on the smaller CPU-only build (its speed: benchmarks/RESULTS.md, "CI time"), then what a student gets
+# with the package they install (`tensorflow`): the smoke run of notebooks 1-4 checked for TensorFlow's start-up lines,
+# and the browser test (JupyterLab driven through notebooks 1-6 in Chromium; its time: RESULTS.md, "CI's time").
 ci:
 	$(MAKE) test VENV=.venv-ci TEST_REQUIREMENTS=requirements-ci.txt
 	$(MAKE) student-start-up
@@ -41,6 +42,7 @@ student-start-up: $(VENV)/.installed-$(basename $(TEST_REQUIREMENTS))
 	LABUTILS_PROFILE=smoke $(BIN)/python -m pytest tests/test_runner.py -k start_up_noise
 
 # tests/test_browser.py runs only with --browser; a missing Chromium or Playwright fails it, never skips it
+$(VENV)/.installed-requirements-browser: requirements-dev.txt requirements.txt  # it includes both
 browser-test: $(VENV)/.installed-requirements-browser
 	LABUTILS_PROFILE=smoke $(BIN)/python -m pytest tests/test_browser.py --browser
 

@@ -60,8 +60,8 @@ class EpochTimer(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         if self._display is not None and self.epoch_seconds:
             self._display.update(_ProgressLine(
-                f"trained {len(self.epoch_seconds)} of {self.params.get('epochs', '?')} epochs in "
-                f"{sum(self.epoch_seconds):.0f} s (Keras' log: one line per epoch, below)"))
+                f"training done: {len(self.epoch_seconds)} of {self.params.get('epochs', '?')} epochs in "
+                f"{sum(self.epoch_seconds):.0f} s. Keras' log is below: two lines per epoch."))
 
     def _show(self, steps_done: int, force: bool = False, phase: str = "training") -> None:
         now = time.perf_counter()
@@ -71,19 +71,21 @@ class EpochTimer(keras.callbacks.Callback):
         steps, epochs = self.params.get("steps") or 0, self.params.get("epochs", "?")
         elapsed = now - self._start
         if phase == "training" and steps and steps_done > 1:
-            # the first batch also builds (and compiles) the training step: the rate is taken after it
+            # the first step also builds (and compiles) the training step: the rate is taken after it
             left = (now - self._first_batch_done) / (steps_done - 1) * (steps - steps_done)
-            status = f"{elapsed:.0f} s, about {left:.0f} s left in this epoch"
+            status = f"{elapsed:.0f} s, about {left:.0f} s more training, then validation"
         elif phase == "training" and steps_done:
             status = f"{elapsed:.0f} s"
         elif phase == "validating":
-            status = f"{elapsed:.0f} s, now scoring the validation reviews"
+            status = f"{elapsed:.0f} s, now checking the validation reviews"
         elif phase == "done":
-            status = f"epoch done in {elapsed:.0f} s"
+            status = f"trained and validated in {elapsed:.0f} s"
+        elif self._epoch == 1:
+            status = "starting: the first step also compiles the model, so it is slow"
         else:
             status = "starting"
-        self._display.update(_ProgressLine(f"epoch {self._epoch}/{epochs}  {_bar(steps_done, steps)}  "
-                                           f"{steps_done}/{steps or '?'} batches  {status}"))
+        self._display.update(_ProgressLine(f"progress: epoch {self._epoch} of {epochs}  {_bar(steps_done, steps)}  "
+                                           f"{steps_done}/{steps or '?'} steps  {status}"))
 
 
 def _bar(done: int, total: int, width: int = 30) -> str:
