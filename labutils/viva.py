@@ -126,12 +126,19 @@ def visible(text: str) -> str:
     return _DEFAULT_IGNORABLE.sub("", shown)
 
 
+# An element the rendered markdown hides, with what it holds: the hidden attribute, display:none, visibility:hidden
+_HTML_HIDDEN = re.compile(r"<([a-z][a-z0-9]*)\b[^>]*?(?:\shidden\b|display\s*:\s*none|visibility\s*:\s*hidden)[^>]*>"
+                          r".*?</\1\s*>", re.I | re.S)
+
+
 def as_read(text: str) -> str:
-    """``text`` as a reader of the rendered markdown compares it: HTML comments and inline tags dropped, character
+    """``text`` as a reader of the rendered markdown compares it: HTML comments, hidden elements (with their text)
+    and inline tags dropped, character
     references read (``&#101;`` and ``&eacute;`` are the letters Jupyter shows), invisible characters dropped, one
     Unicode form (NFKC, after the invisible characters are gone, so an accent split off by a grapheme joiner composes
     again), lower case, look-alike letters of other scripts read as Latin."""
-    text = _HTML_TAG.sub("", _HTML_BREAK.sub(" ", _HTML_COMMENT.sub("", text)))
+    text = _HTML_HIDDEN.sub("", _HTML_COMMENT.sub("", text))  # <span hidden>...</span>: nobody sees its words
+    text = _HTML_TAG.sub("", _HTML_BREAK.sub(" ", text))
     text = unicodedata.normalize("NFKC", visible(html.unescape(text)))  # a reference may stand for an invisible one
     return _EMPHASIS_IN_WORD.sub("", text).casefold().translate(_LOOK_ALIKES)
 
@@ -316,7 +323,15 @@ _ANOTHER_RUN = re.compile(r"practical|notebook\s*[789]|recorded\s+runs?|(?:lab|l
 # against the run: the grader could not tell a true one from a false one.
 _OTHER_SUBJECT = re.compile(r"\b(?:negative|positive)\s+(?:class(?:es)?|reviews?|ones?|labels?)\b|"
                             r"\bclass(?:es)?\s*[01]\b|\bper[- ]class\b|\bclass[- ]wise\b|\beach\s+class\b|"
-                            r"\bmacro\b|\bweighted\b|\bthresholds?\b|\bexercises?\b", re.I)
+                            r"\bmacro\b|\bweighted\b|\bexercises?\b", re.I)
+# ... or another threshold than the default 0.5 ("at a threshold of 0.3"; "at the 0.5 threshold" is the run's own)
+_THRESHOLD = re.compile(r"\bthresholds?\b", re.I)
+_DEFAULT_THRESHOLD = re.compile(r"\b0?\.50?\s+threshold|\bthreshold\s+(?:of\s+|at\s+|=\s*)?0?\.50?\b|"
+                                r"\b(?:default|usual|standard)\s+threshold", re.I)
+
+
+def _other_subject(clause: str) -> bool:
+    return bool(_OTHER_SUBJECT.search(clause)) or bool(_THRESHOLD.search(clause) and not _DEFAULT_THRESHOLD.search(clause))
 # A clause that names the student's own run ("my accuracy", "our model"), which a figure in it is held against
 _OWN_CLAUSE = re.compile(r"\b(?:my|mine|our|ours|this\s+run|this\s+model)\b", re.I)
 # Where a clause ends inside a sentence: a comma, a colon or a dash, or a conjunction that starts another statement
@@ -478,7 +493,8 @@ def _said_of_another(text: str, position: int) -> bool:
     practical reported 0.850" holds 0.8700 against the run: the figure belongs to what its own clause names (a subject
     anywhere in it; of the runs, the one named last before the figure, or else first after it), and a clause that
     names nothing (", where precision rose to 0.923") to what the nearest clause before it in the sentence names,
-    passing over an aside ("the practical, which I followed, reported 0.850"). Only the 300 characters on either side
+    passing over an aside ("the practical, which I followed, reported 0.850"), and taken to be that clause's subject
+    (its first naming: "the practical trained this model for 49 epochs and reached 0.8799" is the practical's). Only the 300 characters on either side
     of the figure are read (a clause is shorter; a hostile conclusion of one 20,000-character sentence is not read
     again for each of its figures)."""
     start, end = _sentence_span(text, position)
@@ -487,7 +503,7 @@ def _said_of_another(text: str, position: int) -> bool:
     starts = [start] + [match.end() for match in _CLAUSE_BREAK.finditer(text, start, end) if match.end() <= position]
     following = _CLAUSE_BREAK.search(text, position, end)
     clause = text[starts[-1]:following.start() if following else end]
-    if _OTHER_SUBJECT.search(clause):
+    if _other_subject(clause):
         return True
     namings = _namings(clause)
     if namings:
@@ -495,9 +511,9 @@ def _said_of_another(text: str, position: int) -> bool:
         return before[-1] if before else namings[0][1]
     for clause_start, clause_end in zip(reversed(starts[:-1]), reversed(starts[1:])):
         earlier = text[clause_start:clause_end]
-        namings = _namings(earlier) + [(m.start(), True) for m in _OTHER_SUBJECT.finditer(earlier)]
+        namings = _namings(earlier) + ([(0, True)] if _other_subject(earlier) else [])
         if namings and not _ASIDE_START.match(earlier):
-            return max(namings)[1]
+            return min(namings)[1]  # the clause's subject: "the practical trained this model ..." is the practical's
     return False
 
 
@@ -583,8 +599,10 @@ def conclusion_findings(text: str, history: dict, results: dict) -> dict:
         elif right is False:  # "14.8 % of the test reviews were misclassified"
             quoted_as_error.add(position)
     for written, value, decimals, position in figures_quoted:
-        if position in quoted_as_error:
-            if not _matches(value, decimals, 1 - test_accuracy) and not _said_of_another(text, position):
+        if position in quoted_as_error:  # an error rate, or the test loss, which students call the test error too
+            if (not _matches(value, decimals, 1 - test_accuracy) and not any(_matches(value, decimals, figure)
+                                                                          for figure in every)
+                    and not _said_of_another(text, position)):
                 findings["unmatched"].append(written)
         elif _matches(value, decimals, test_accuracy):
             findings["quoted_test_accuracy"].append(written)

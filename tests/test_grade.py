@@ -578,6 +578,17 @@ def test_a_name_typed_once_without_its_accents_is_flagged_not_failed(hand_in):
     assert grade_folder(hand_in)[NB4].status == "FAIL"  # another name is still another student
 
 
+def test_a_name_typed_with_and_without_accents_as_often_is_flagged_not_failed(hand_in):
+    """Three notebooks say "José Núñez", three "Jose Nunez": no majority, one name; flagged, none failed."""
+    rename_student(hand_in, "José Núñez")
+    typed = json.dumps("José Núñez")[1:-1]
+    for path in sorted(hand_in.glob("*.ipynb"))[3:]:
+        path.write_text(path.read_text(encoding="utf-8").replace(typed, "Jose Nunez"), encoding="utf-8")
+    graded = grade_folder(hand_in)
+    assert not [sub for sub in graded.values() if sub.status == "FAIL"], {k: reasons(s) for k, s in graded.items()}
+    assert sum(sub.status == "FLAGGED" and "I310" in sub.codes for sub in graded.values()) == 3
+
+
 def test_grading_from_inside_the_class_folder_imports_nothing_from_it(hand_in):
     marker = hand_in / "imported.txt"
     (hand_in / "csv.py").write_text(f"open({str(marker)!r}, 'w').write('a student module ran')\n")

@@ -105,7 +105,23 @@ def test_an_answer_cell_split_or_pasted_as_jupyterlab_saves_it_is_read_whole(han
     assert first.strip() in sub.answers["Q2"] and second.strip() in sub.answers["Q2"]
     assert sub.answers["Q5"] == STUDENT_ANSWERS["Q5"].strip() and sub.answers["Q1"].startswith(STUDENT_ANSWERS["Q1"][:30])
     assert "Q2's answer is in 2 cells (split?): read together" in sub.notes
-    assert "a copy of Q1's answer cell stands under Q5's (pasted?): read as part of Q5's answer" in sub.notes
+    assert "a copy of Q1's answer cell stands under question 5 (pasted?): read as part of Q5's answer" in sub.notes
+
+
+def test_an_answer_cell_pasted_under_a_question_above_its_own_answer_cell_is_that_questions(hand_in):
+    """A copy of Q4's cell pasted right under question 5's heading, above Q5's own (empty) answer cell: read as
+    question 5's, by the heading it stands under (the teacher's read of the second trial)."""
+    notebook = load(hand_in / NB6)
+    q5 = answer_cell(notebook, "Q5")
+    q5["source"] = "**Your answer to question 5** (double-click to edit)\n\n*Write your answer here.*"
+    heading = next(index for index, cell in enumerate(notebook["cells"])
+                   if cell["cell_type"] == "markdown" and "".join(cell["source"]).startswith("### 5."))
+    notebook["cells"].insert(heading + 1, {"cell_type": "markdown", "id": "pasted", "metadata": dict(answer_cell(notebook, "Q4")["metadata"]),
+                                           "source": f"**Your answer to question 4**\n\n{STUDENT_ANSWERS['Q5']}"})
+    save(notebook, hand_in / NB6)
+    sub = grade_folder(hand_in)[NB6]
+    assert sub.answers["Q5"] == STUDENT_ANSWERS["Q5"].strip() and sub.answers["Q4"].startswith(STUDENT_ANSWERS["Q4"][:30])
+    assert sub.notes == ["a copy of Q4's answer cell stands under question 5 (pasted?): read as part of Q5's answer"], sub.notes
 
 
 def test_a_model_answer_pasted_in_is_flagged_even_with_other_numbers(hand_in):
@@ -453,6 +469,11 @@ def test_a_written_answer_is_the_cell_without_the_labs_lines():
     (r"$\text{test acc} = 85.2\,\%$", [], [], ["85.2 %"]),
     (r"$\mathrm{Test\ accuracy} \approx 0.923$", ["0.923"], [], []),
     ("$\t" + "ext{Test acc} = 0.8517$", [], [], ["0.8517"]),  # "\text" typed in a Python string: a tab, then "ext"
+    # from the teacher's read of the second trial's fixes
+    ("The practical trained this model for 49 epochs and reached a validation accuracy of 0.8799.", [], [], []),
+    ("My test error was 0.3528.", [], [], []),  # the run's test loss, which students call the test error too
+    ("My validation accuracy at the 0.5 threshold was 0.97.", [], ["0.97"], []),  # the default threshold is the run's
+    ("At a threshold of 0.3 my accuracy was 0.786.", [], [], []),  # another threshold: not printed in notebook 6
     # the student's run set against another: the figure is the student's (the second trial of issue 35)
     ("My model beat the benchmark with a test accuracy of 0.95.", ["0.95"], [], []),
     ("Compared with the benchmark, my model reached 0.95 test accuracy.", ["0.95"], [], []),
@@ -674,3 +695,10 @@ def test_a_classmates_answer_reordered_and_reworded_is_flagged(full_run, tmp_pat
     assert "the same answer as Student 1 (CS21-001)" in nb6["CS21-000"].answer_flags["Q8"][0]
     assert "the same answer as Student 0 (CS21-000)" in nb6["CS21-001"].answer_flags["Q8"][0]
     assert set(nb6["CS21-000"].answer_flags) == {"Q8"} and not nb6["CS21-002"].answer_flags
+
+
+def test_words_in_hidden_html_elements_do_not_hide_a_copied_answer():
+    """<span hidden>zq</span> between words shows nothing in JupyterLab (its sanitizer keeps the attribute) but once
+    broke every word run the copy checks compare (the teacher's read of the second trial)."""
+    copied = "The forget gate <span hidden>zq</span>keeps the <span style='display: none'>xx yy</span>cell state."
+    assert normalised_words(copied) == normalised_words("The forget gate keeps the cell state.")

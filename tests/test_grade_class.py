@@ -16,7 +16,8 @@ import zipfile
 from io import BytesIO
 
 import pytest
-from handins import FIXTURES, FIXTURE_LESSONS, LESSON_ARGS, THIRD_RUN_ARCHIVE, build_class, runner_ids, unpack_full_run
+from handins import (FIXTURES, FIXTURE_LESSONS, LESSON_ARGS, THIRD_RUN_ARCHIVE, another_run, build_class, give_own_answers,
+                     runner_ids, unpack_full_run)
 from test_grade import (NB4, NB5, full_run, grade_folder, hand_in, load, reasons, save, second_run,  # noqa: F401
                         tamper)
 
@@ -103,6 +104,48 @@ def test_a_classmates_notebook_dropped_into_ones_own_folder_changes_only_ones_ow
     stray = next(sub for sub in graded if sub.path.endswith(f"Rahul Mehta_4242_assignsubmission_file_/{placed_as}"))
     assert stray.status == "FAIL" and stray.roll_no == "CS21-042" and "I304" in stray.codes
     assert "names Asha Verma (CS21-017), but lies in Rahul Mehta's folder" in reasons(stray)
+    assert "counts as nobody's hand-in (neither Rahul Mehta's nor Asha Verma's)" in reasons(stray)
+
+
+def test_a_class_folder_whose_name_holds_a_roll_number_is_no_ones_folder(full_run, tmp_path):
+    """Three students in one flat folder named "CS 2026-27", roll numbers 26, 27 and 28: the folder's name holds
+    27, but student 27 holds only a third of its notebooks, so no one is failed as a stray (the teacher's read)."""
+    folder = tmp_path / "CS 2026-27"
+    folder.mkdir()
+    for number in (26, 27, 28):
+        for path in sorted(full_run.glob("*.ipynb")):
+            text = another_run(path.read_text(encoding="utf-8"), number)
+            text = text.replace("CS21-017", str(number)).replace("Asha Verma", f"Student {number}")
+            (folder / f"{number}_{path.name}").write_text(text, encoding="utf-8")
+        give_own_answers(folder / f"{number}_{NB6}", number)
+    graded = grade.grade_paths([folder], grade.Settings(lessons=FIXTURE_LESSONS, required=PRACTICAL))
+    assert len(graded) == 18 and all(sub.status == "PASS" for sub in graded), {sub.path: reasons(sub) for sub in graded}
+
+
+def test_an_unchanged_copy_in_a_classmates_folder_is_the_repeat_not_the_owners_file(full_run, second_run, tmp_path):
+    """Rahul's notebook 5, byte for byte, also lies in Asha's folder under a shorter name: Rahul's own file is graded
+    (his 6 pass), the copy is the repeat (F117); before, the shorter path won, and Rahul's notebook 5 went MISSING."""
+    asha = copy_folder(full_run, tmp_path / "class" / "CS21-017 Asha Verma")
+    rahul = copy_folder(second_run, tmp_path / "class" / "Rahul Mehta_4242_assignsubmission_file_")
+    shutil.copy(rahul / NB5, asha / "x.ipynb")
+    graded = grade.grade_paths([tmp_path / "class"], grade.Settings(lessons=FIXTURE_LESSONS, required=PRACTICAL))
+    his = [sub for sub in graded if sub.roll_no == "CS21-042" and sub.status != "NOT GRADED"]
+    assert len(his) == 6 and all(sub.status == "PASS" for sub in his), {sub.path: (sub.status, reasons(sub)) for sub in his}
+    repeat = next(sub for sub in graded if sub.path.endswith("/x.ipynb"))
+    assert repeat.status == "NOT GRADED" and "F117" in repeat.codes
+
+
+def test_a_classmates_notebook_in_a_subfolder_of_ones_own_folder_is_still_ones_own(full_run, second_run, tmp_path):
+    """The same stray one folder down ("lab/"): the folder above is Rahul's, so it fails as his, and Asha passes."""
+    asha = copy_folder(full_run, tmp_path / "class" / "CS21-017_Asha_Verma")
+    rahul = copy_folder(second_run, tmp_path / "class" / "CS21-042_Rahul_Mehta")
+    (rahul / "lab").mkdir()
+    (rahul / "lab" / "extra.ipynb").write_text((asha / NB5).read_text(encoding="utf-8").replace(
+        "Test accuracy: 0.", "Test accuracy: 0.9"), encoding="utf-8")
+    graded = grade.grade_paths([tmp_path / "class"], grade.Settings(lessons=FIXTURE_LESSONS, required=PRACTICAL))
+    assert all(sub.status == "PASS" for sub in graded if sub.roll_no == "CS21-017")
+    stray = next(sub for sub in graded if sub.path.endswith("extra.ipynb"))
+    assert stray.status == "FAIL" and stray.roll_no == "CS21-042" and "counts as nobody's hand-in" in reasons(stray)
 
 
 def test_no_two_real_runs_the_lab_has_kept_share_a_fingerprint(tmp_path):

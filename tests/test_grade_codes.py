@@ -73,6 +73,10 @@ FORGED_EPOCH_FIGURES = {
                             text, flags=re.M),
         lambda text: re.sub(r"^(median )([0-9.]+)", r"\g<1>40.0", text, flags=re.M),  # the median typed over
     ],
+    "C602": [  # the interval and comparison lines deleted, so that nothing contradicts a raised epoch
+        lambda text: re.sub(r"^(epoch \d+, validation accuracy: .*|best epoch \(\d+\) minus .*|  they disagree .*)\n", "",
+                            text, flags=re.M),
+    ],
     "C614": [  # the last epoch's validation accuracy raised in the interval line, its count and interval left
         lambda text: re.sub(r"^(epoch 5, validation accuracy: )[0-9.]+", r"\g<1>0.8890", text, flags=re.M),
         # a comparison typed over
@@ -91,7 +95,7 @@ def test_notebook_4s_timings_and_validation_lines_must_add_up(tmp_path, code, nu
     assert sub.status == "FAIL" and code in sub.codes, (sub.codes, reasons(sub))
 
 
-def test_counts_typed_over_after_a_cell_was_run_again_fail_by_the_saved_times(tmp_path):
+def test_counts_typed_over_after_a_cell_was_run_again_are_flagged_by_the_saved_times(tmp_path):
     """A student runs the evaluate cell again at the end and renumbers the counts 1..n by hand: the cell's saved
     finishing time is later than the cells below it (the second adversarial trial of issue 35)."""
     folder = unpack_full_run(tmp_path / "asha", LESSON_11_ARCHIVE)
@@ -103,7 +107,7 @@ def test_counts_typed_over_after_a_cell_was_run_again_fail_by_the_saved_times(tm
 
     tamper(folder, NB5, run_again_later)
     sub = grade_folder(folder)[NB5]
-    assert sub.status == "FAIL" and "X204" in sub.codes and "finished before" in reasons(sub), reasons(sub)
+    assert sub.status == "FLAGGED" and sub.codes == ["X207"] and "finished before" in sub.flag_lines()[0], sub.flag_lines()
 
 
 @pytest.mark.parametrize("code", sorted(BROKEN))

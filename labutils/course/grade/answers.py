@@ -49,6 +49,10 @@ SENTENCE_COPY_WORDS = 18  # and the answer's sentences that are the other's hold
 NAMED_CLASSMATES = 3  # a flag names this many classmates, then counts the rest
 
 
+# The lesson's question in notebook 6: "### 5. Explain the function of the forget gate in LSTM."
+QUESTION_HEADING = re.compile(r"\s*#{2,4}\s*(\d{1,2})\.\s")
+
+
 def _question_of(cell: dict) -> str:
     """The answer a cell holds: its tag, or failing that (metadata lost) the lab's heading in a markdown cell."""
     tagged = answer_id(cell)
@@ -113,8 +117,12 @@ def read_answers(notebook: dict, entry: dict, evidence_cells: dict[str, dict], s
     pieces: dict[str, list[str]] = {}  # each answer's cells, in order: a split cell is two, a pasted copy joins one
     section = ""  # the question whose answer cell came last: the cells after it, up to the next one, are its
     split: set[str] = set()
+    own: set[str] = set()  # the questions whose own answer cell has been read
     for cell in notebook["cells"]:
         name = _question_of(cell)
+        heading = QUESTION_HEADING.match(cell_source(cell)) if cell.get("cell_type") == "markdown" else None
+        if heading and not name:  # the lesson's question: the cells below it, up to the next one, are its answer
+            section = f"Q{int(heading.group(1))}"
         if cell.get("cell_type") == "code":
             if is_conclusion_cell(cell):  # every such cell is left out of the lesson check, so each is read here
                 text = conclusion_text(cell_source(cell))
@@ -130,16 +138,19 @@ def read_answers(notebook: dict, entry: dict, evidence_cells: dict[str, dict], s
             continue
         if name in wanted and name != "conclusion":
             text = written_answer(cell_source(cell))[:MAX_ANSWER_CHARS]
-            if name not in pieces:  # the question's own answer cell
-                pieces[name], section = [text], name
+            if section and section != name and section in wanted:  # a copy of another answer's cell, pasted here
+                pieces.setdefault(section, []).append(text)
+                sub.answer_evidence.setdefault(section, utf8_safe(previous_output)[:MAX_EVIDENCE_CHARS])
+                sub.notes.append(f"a copy of {name}'s answer cell stands under question {section[1:]} (pasted?): read as "
+                                 f"part of {section}'s answer")
+            elif name not in own:  # the question's own answer cell
+                own.add(name)
+                pieces.setdefault(name, []).append(text)
+                section = name
                 sub.answer_evidence[name] = utf8_safe(previous_output)[:MAX_EVIDENCE_CHARS]
-            elif name == section:  # JupyterLab's Split Cell keeps the tag on both halves
+            else:  # JupyterLab's Split Cell keeps the tag on both halves
                 pieces[name].append(text)
                 split.add(name)
-            else:  # a copy of another answer's cell, pasted here: what the student wrote under this question
-                pieces[section].append(text)
-                sub.notes.append(f"a copy of {name}'s answer cell stands under {section}'s (pasted?): read as part of "
-                                 f"{section}'s answer")
     for name, parts in pieces.items():
         if name in split:
             sub.notes.append(f"{name}'s answer is in {len(parts)} cells (split?): read together")

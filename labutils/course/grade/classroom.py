@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .. import catalogue
 from ..manifest import load_manifest
@@ -58,6 +58,8 @@ def _flag_odd_ones_out(group: list[Submission], key, code: str, reason, spelling
     if len(counts) < 2:
         return
     majority = counts[0][0] if counts[0][1] > counts[1][1] else None
+    if majority is None and spelling is not None and len({spelling(sub) for sub in group}) == 1:
+        majority = counts[0][0]  # one name, typed two ways as often: the same student, flagged either way
     shown = next((sub for sub in group if key(sub) == majority), None)
     for sub in group:
         if key(sub) == majority:
@@ -73,6 +75,12 @@ EXPORT_KINDS = sorted(set(EXPORTS.values()))
 COPY_MARK = re.compile(r"( \(\d{1,3}\)| - Copy| copy)(?=\.ipynb$)", re.I)  # "05_x (1).ipynb", "05_x - Copy.ipynb"
 
 
+def _in_own_folder(sub: Submission) -> bool:
+    """Whether a folder the file lies in (or a folder above) is named after the student the file names."""
+    return bool(student_key(sub)) and any(_names_the_folder(PurePosixPath(folder).name, sub)
+                                          for folder in _folders_up(sub.folder or ""))
+
+
 def _one_of_each_file(subs: list[Submission]) -> tuple[list[Submission], list[Submission]]:
     """Byte-identical files are one hand-in (a re-download, one student's two LMS folders): the one with the plainest
     name is graded, with a note; each other copy is a NOT GRADED row saying which file it repeats, so a folder that
@@ -85,7 +93,8 @@ def _one_of_each_file(subs: list[Submission]) -> tuple[list[Submission], list[Su
         else:
             kept.append(sub)
     for copies in by_hash.values():
-        copies.sort(key=lambda sub: (bool(COPY_MARK.search(sub.path)), len(sub.path), sub.path))
+        # the copy in a folder named after the student the file names is theirs; a copy elsewhere is the repeat
+        copies.sort(key=lambda sub: (not _in_own_folder(sub), bool(COPY_MARK.search(sub.path)), len(sub.path), sub.path))
         first = copies[0]
         if len(copies) > 1:
             shown = ", ".join(sub.path for sub in copies[1:4]) + (f" and {len(copies) - 4} more" if len(copies) > 4 else "")
@@ -213,35 +222,63 @@ def _names_the_folder(label: str, sub: Submission) -> bool:
     return len(words) >= 2 and set(words) <= set(re.findall(r"[^\W_]+", _unaccented(label)))
 
 
-def _strays(subs: list[Submission], person: dict[str, str]) -> list[Submission]:
-    """Notebooks naming another student than the one whose folder they lie in: a folder is a student's own when its
-    name names exactly one of the students its notebooks name. Such a notebook is graded as the folder owner's and
-    fails (I304); it counts for no one else, so no file in one student's folder can change a classmate's grade (a
-    copy of a classmate's notebook, edited, dropped in as "extra.ipynb", once failed the classmate's own as handed
-    in twice). Returns the strays, with the owner's identity now on them."""
-    students: dict[str, dict[str, Submission]] = defaultdict(dict)
+def _folders_up(folder: str) -> list[str]:
+    """A folder and the folders above it, nearest first."""
+    path = PurePosixPath(folder.replace("\\", "/"))
+    return [str(path)] + [str(parent) for parent in path.parents if str(parent) not in (".", "/")]
+
+
+def _folder_owners(subs: list[Submission]) -> dict[str, Submission]:
+    """The folders that are one student's: the folder's name names them (roll number or whole name) and more than
+    half of the lab notebooks under it name them. A class folder that happens to hold a roll number in its name
+    ("CS 2026-27") is no one's: no student holds most of its notebooks. Returns folder -> one of the owner's
+    notebooks."""
+    under: dict[str, Counter] = defaultdict(Counter)
+    first: dict[str, dict[str, Submission]] = defaultdict(dict)
     for sub in subs:
-        if student_key(sub) and sub.notebook:
-            students[sub.folder].setdefault(student_key(sub), sub)
+        key = student_key(sub)
+        if key and sub.notebook and sub.folder:
+            for folder in _folders_up(sub.folder):
+                under[folder][key] += 1
+                first[folder].setdefault(key, sub)
+    owners = {}
+    for folder, counts in under.items():
+        key, most = counts.most_common(1)[0]
+        label = PurePosixPath(folder).name
+        if 2 * most > sum(counts.values()) and _names_the_folder(label, first[folder][key]) and not any(
+                _names_the_folder(label, first[folder][other]) for other in counts if other != key):
+            owners[folder] = first[folder][key]
+    return owners
+
+
+def _strays(subs: list[Submission], person: dict[str, str]) -> list[Submission]:
+    """Notebooks naming another student than the one whose folder (or a folder above) they lie in (see
+    :func:`_folder_owners`). Such a notebook fails as the folder owner's (I304) and counts as nobody's hand-in, so no
+    file in one student's folder, zip or subfolder can change a classmate's grade (a copy of a classmate's notebook,
+    edited, dropped in as "extra.ipynb", once failed the classmate's own as handed in twice). Returns the strays, with
+    the owner's identity now on them."""
+    owners = _folder_owners(subs)
+    if not owners:
+        return []
     strays = []
-    for folder, named in students.items():
-        if len(named) < 2 or not folder:
+    for sub in subs:
+        key = student_key(sub)
+        if not key or not sub.folder:
             continue
-        label = Path(folder.replace("\\", "/")).name
-        owners = [key for key, sub in named.items() if _names_the_folder(label, sub)]
-        if len(owners) != 1:
+        folder = next((folder for folder in _folders_up(sub.folder) if folder in owners), None)
+        if folder is None:
             continue
-        owner = named[owners[0]]
-        for sub in subs:
-            key = student_key(sub)
-            if (sub.folder != folder or not key or person.get(key, key) == person.get(owners[0], owners[0])
-                    or _unaccented(sub.student_name) == _unaccented(owner.student_name)):
-                continue
-            shown = f"{sub.student_name} ({sub.roll_no})"
-            sub.student_name, sub.roll_no = owner.student_name, owner.roll_no
-            sub.fail("I304", f"names {shown}, but lies in {owner.student_name}'s folder ({label}): graded as "
-                             f"{owner.student_name}'s, and counted for no one else")
-            strays.append(sub)
+        owner = owners[folder]
+        owner_key = student_key(owner)
+        if person.get(key, key) == person.get(owner_key, owner_key) or _unaccented(sub.student_name) == _unaccented(
+                owner.student_name):
+            continue
+        shown = f"{sub.student_name} ({sub.roll_no})"
+        sub.student_name, sub.roll_no = owner.student_name, owner.roll_no
+        sub.fail("I304", f"names {shown}, but lies in {owner.student_name}'s folder ({PurePosixPath(folder).name}): "
+                         f"it fails, and counts as nobody's hand-in (neither {owner.student_name}'s nor "
+                         f"{shown.rsplit(' (', 1)[0]}'s)")
+        strays.append(sub)
     return strays
 
 

@@ -155,6 +155,8 @@ def _check_derived(sub: Submission, printed: str, trained: list) -> None:
 
 
 Z_95 = 1.959963984540054  # the normal quantile of a two-sided 95 % interval
+INTERVALS_FROM = 10  # the lesson version from which notebook 4 prints every epoch's validation interval
+EACH_EPOCH_COMPARED_FROM = 11  # ... and compares the best epoch with each other epoch
 
 
 def _wilson(correct: int, total: int) -> tuple[float, float]:
@@ -168,6 +170,13 @@ def _wilson(correct: int, total: int) -> tuple[float, float]:
 def _check_validation_lines(sub: Submission, printed: str, trained: list) -> None:
     """Notebook 4's validation accuracy of each epoch with its interval and count, and the best epoch minus each
     other, against Keras' log: a forger who raises an epoch must also recount its reviews and redo its interval."""
+    version = int(sub.lesson_version) if sub.lesson_version.isdigit() else 0
+    if sub.profile == "full" and version >= INTERVALS_FROM:  # the lines are printed for every epoch: all must be there
+        intervals, comparisons = len(EPOCH_INTERVAL_LINE.findall(printed)), len(BEST_MINUS_LINE.findall(printed))
+        if intervals != len(trained) or (version >= EACH_EPOCH_COMPARED_FROM and comparisons != len(trained) - 1):
+            sub.fail("C602", f"notebook 4 shows {intervals} epoch(s) with a validation interval and {comparisons} "
+                             f"comparison(s) with the best epoch for Keras' {len(trained)} epochs (output edited?)")
+            return
     shown: dict[int, float] = {}
     for match in EPOCH_INTERVAL_LINE.finditer(printed):
         epoch, value, low, high = int(match.group(1)), *(float(match.group(i)) for i in (2, 3, 4))
