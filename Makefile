@@ -3,8 +3,8 @@
 #   make lab NOTEBOOKS="7 8 9"   the notebooks beyond the practical (notebook 8 trains eleven models: the longest;
 #                                recorded timings in benchmarks/RESULTS.md)
 #   make test   install the test tools, run the unit tests and every notebook (smoke profile)
-#   make ci     what CI runs: make test on tensorflow-cpu (in .venv-ci), then the start-up check and the browser test
-#               with the `tensorflow` package that students install (in .venv)
+#   make ci     what CI runs: make test on tensorflow-cpu (in .venv-ci), then the browser test (with its start-up
+#               check) with the `tensorflow` package that students install (in .venv)
 #   make browser-test   the student's session in a real browser: JupyterLab driven through notebooks 1-6 by Playwright
 #                       with the system's Chromium (Debian: apt-get install chromium); screenshots in browser-artifacts/
 #   make grade SUBMISSIONS=folder   grade students' executed notebooks (writes grades.csv and grades.json)
@@ -31,11 +31,11 @@ test: $(VENV)/.installed-$(basename $(TEST_REQUIREMENTS))
 	LABUTILS_PROFILE=smoke $(BIN)/python -m pytest
 
 # CI: every test on the smaller CPU-only build (its speed: benchmarks/RESULTS.md, "CI time"), then what a student gets
-# with the package they install (`tensorflow`): the smoke run of notebooks 1-4 checked for TensorFlow's start-up lines,
-# and the browser test (JupyterLab driven through notebooks 1-6 in Chromium; its time: RESULTS.md, "CI's time").
+# with the package they install (`tensorflow`): the browser test, JupyterLab driven through notebooks 1-6 in Chromium,
+# whose saved notebooks are also checked for TensorFlow's start-up lines (its time: RESULTS.md, "CI's time").
+# student-start-up is the same start-up check on `make lab`'s runner, without a browser.
 ci:
 	$(MAKE) test VENV=.venv-ci TEST_REQUIREMENTS=requirements-ci.txt
-	$(MAKE) student-start-up
 	$(MAKE) browser-test
 
 student-start-up: $(VENV)/.installed-$(basename $(TEST_REQUIREMENTS))
