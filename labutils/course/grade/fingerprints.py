@@ -13,10 +13,10 @@ evidence. These are:
   Colab's ``elapsed`` milliseconds for cells that ran a second or more (shorter ones repeat between honest runs).
   Again every two consecutive durations make a key.
 * **Most of notebook 4's epochs**: each epoch's four printed timings (Keras' seconds and milliseconds per step, the
-  epoch timer's tenth of a second and milliseconds per step). Every choice of all but one epoch makes a key, so a
-  copy with one timing edited still shares a key with its source. Two of the lab's real runs printed the same
-  epoch-timer seconds for one epoch (benchmarks/RESULTS.md, "Copied runs: what honest runs share"), so no key is made
-  of fewer epochs.
+  epoch timer's tenth of a second and milliseconds per step). Every choice of all but two epochs (three of five)
+  makes a key, so a copy with two epochs retimed still shares a key with its source. Two of the lab's real runs
+  printed the same epoch-timer seconds for one epoch, but no two share all four timings of any epoch
+  (benchmarks/RESULTS.md, "Copied runs: what honest runs share"), so three whole epochs alike are no chance.
 
 Each key is a short digest; :func:`labutils.course.grade.runs.find_copied_runs` ties students who share one. The
 Google accounts Colab saves with each cell are read here too (:func:`colab_accounts`), for the class's check of one
@@ -136,12 +136,13 @@ def cell_time_keys(cells: list[dict]) -> list[str]:
 
 
 def epoch_keys(keras: list[str], timer: list[str]) -> list[str]:
-    """Keys of notebook 4's epochs: every set of all but one of them, each epoch as its four printed timings.
+    """Keys of notebook 4's epochs: every set of all but two of them (three of a full run's five), each epoch as its
+    four printed timings, so a copier must retime three epochs, not two (the second trial of issue 35 retimed two).
     ``keras`` and ``timer`` hold each epoch's timings as printed numbers ("142 455", "142.4 455")."""
     if len(keras) != len(timer) or len(keras) < MIN_EPOCHS:
         return []
     epochs = [f"{number}:{seconds}/{timed}" for number, (seconds, timed) in enumerate(zip(keras, timer), 1)]
-    return sorted({_key(*chosen) for chosen in combinations(epochs, len(epochs) - 1)})
+    return sorted({_key(*chosen) for chosen in combinations(epochs, len(epochs) - 2)})
 
 
 MAX_ACCOUNTS = 5  # a notebook is run by one account; a few more are read, no more

@@ -53,7 +53,7 @@ NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 SAME_RUN_ID, SAME_TIMINGS, SAME_TRAINING = (
     "the same run_id", "the same epoch times (Keras' and the epoch timer's)", "the same training run named")
 SAME_CELL_TIMES = "cells that finished at the same moments (as Jupyter or Colab saved them)"
-SAME_EPOCHS = "four or more of notebook 04's epochs timed the same (Keras' and the epoch timer's)"
+SAME_EPOCHS = "three or more of notebook 04's epochs timed the same (Keras' and the epoch timer's)"
 INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\r]")
 PUBLISHED_RUNS = Path(__file__).resolve().parent.parent / "published_runs.json"
 PUBLISHED_VARIABLE = "LABUTILS_PUBLISHED_RUNS"
