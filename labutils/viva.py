@@ -202,7 +202,8 @@ _TEST_ERROR_PHRASE = re.compile(r"test(?:ing)?(?:[- ]set)?\s+error(?:\s+rate)?\b
 _TEST_SET_AFTER = re.compile(r"\s*(?:accuracy\s+)?(?:on|of|for)\s+(?:the\s+|all\s+|our\s+)?(?:[\d,]+\s+)?"
                              r"test(?:ing)?(?:[- ]set)?\s*(?:set|data|reviews|examples)?\b|"
                              r"\s*(?:as\s+(?:the\s+|my\s+|its\s+)?)?test(?:ing)?(?:[- ]set)?[ _-]acc(?:uracy)?\b", re.I)
-_SCORE_WORDS = re.compile(r"\b(?:scored?|scoring|classified|correctly|got|reached|achieved)\b", re.I)
+_SCORE_WORDS = re.compile(r"\b(?:scored?|scoring|classified|correctly|got|reached|achieved|misclassifi\w*|wrongly|"
+                          r"incorrectly)\b", re.I)
 # Words that say a figure is the run's (beside those of _METRIC_WORD): the score words, the words for errors, the
 # test set named right after the figure ("12 % of the test reviews were misclassified"), and the test-set phrases,
 # from whose end a figure may stand as far as from a metric's name ("the error rate on the 25,000 test reviews was
@@ -217,6 +218,13 @@ _FIGURE_CUES = re.compile("|".join(pattern.pattern for pattern in (_SCORE_WORDS,
 _TEST_COUNT = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d{1,6})\s+(?:out\s+)?of\s+(?:the\s+|all\s+|our\s+)?"
                          r"(\d{1,3}(?:,\d{3})+|\d{1,6})(?![\w,])(?!\s+(?:train|validation|val)\w*)"
                          r"(\s+test(?:ing)?(?:[- ]set)?)?(?:\s+(?:reviews|examples|samples))?", re.I)
+# ... or after its total: "Out of the 25,000 test reviews, 21,800 were classified correctly"
+_TEST_COUNT_AFTER_TOTAL = re.compile(r"\bout\s+of\s+(?:the\s+|all\s+)?(\d{1,3}(?:,\d{3})+|\d{1,6})(\s+test(?:ing)?"
+                                     r"(?:[- ]set)?)?\s+(?:reviews|examples|samples)\s*,?\s+"
+                                     r"(?:my\s+model\s+\w+\s+|it\s+\w+\s+|the\s+model\s+\w+\s+)?"
+                                     r"(\d{1,3}(?:,\d{3})+|\d{1,6})(?![\w,.])", re.I)
+_OF_THE_TIME = re.compile(r"\b(right|correct\w*|wrong\w*)\s+(?:about\s+|only\s+|almost\s+|nearly\s+)?"
+                          r"((\d{1,3}(?:\.\d{1,6})?)\s?(?:%|per\s?cent))\s+of\s+the\s+time\b", re.I)
 _RIGHT_OR_WRONG = re.compile(r"(\bcorrect|\bright\b)|error|wrong|misclassif|incorrect|mistake", re.I)
 # Figures written as students write them in other ways: a decimal comma ("83,86 %", "0,9138"; "21,650" and "25,000"
 # are thousands) and a percentage in words ("eighty-six per cent").
@@ -305,6 +313,8 @@ _EPOCH_CLAIMS = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in [
     ("best", r"\bbest\s+epoch\b" + _ASIDE + r"(?:(?:was|is|being|came)\s+|[=:,\u2013-]\s*)?(?:at\s+|in\s+)?"
              r"(?:the\s+)?(?:epoch\s+)?(\d{1,3})\b"),
     ("best", _EPOCH_NUMBER + r"\s+(?:was|is)\s+(?:my|the|our)\s+best\b"),
+    ("best", r"\bbest\s+(?:model|weights|results?|performance|checkpoint)\s+(?:was\s+|were\s+|came\s+)?(?:from|at|after|in)\s+"
+             r"(?:the\s+)?epoch\s+(\d{1,3})\b"),
     *_extreme_claims("accuracy", r"acc(?:uracy)?\b", "highest|best|maximum|max|peak|top|maximal",
                      "peaked|peaks|topped\\s+out|maxed\\s+out"),
     ("accuracy", _EPOCH_NUMBER + r",?\s+(?:where|when)\s+(?:the\s+|my\s+)?" + _VALIDATION +
@@ -528,9 +538,12 @@ def _test_counts(text: str, test_accuracy: float) -> list[tuple[str, int, bool, 
     position, whether it counts the wrong ones, whether it is the run's: within 2 reviews of the count the run's test
     accuracy gives, which is known to 4 decimals)."""
     found = []
-    for match in _TEST_COUNT.finditer(text):
-        count, total = (int(group.replace(",", "")) for group in match.group(1, 2))
-        if not 0 < count <= total or not (total == 25_000 or match.group(3)):
+    quoted = [(match, *(int(group.replace(",", "")) for group in match.group(1, 2)), match.group(3))
+              for match in _TEST_COUNT.finditer(text)]
+    quoted += [(match, int(match.group(3).replace(",", "")), int(match.group(1).replace(",", "")), match.group(2))
+               for match in _TEST_COUNT_AFTER_TOTAL.finditer(text)]
+    for match, count, total, said_test in quoted:
+        if not 0 < count <= total or not (total == 25_000 or said_test):
             continue
         start, end = _sentence_span(text, match.start())
         right = _said_right(text[match.end():min(end, match.end() + 40)])  # "... right", or "correctly classified ..."
@@ -591,6 +604,8 @@ def conclusion_findings(text: str, history: dict, results: dict) -> dict:
         if position in quoted_as_test or position in quoted_as_error or not after:
             continue
         right = _said_right(rest)
+        if right is None:  # "misclassified only 10 % of the test reviews", "classified correctly 87 % of ..."
+            right = _said_right(text[max(0, position - 30):position], last=True)
         if not after.group(0).lstrip().lower().startswith("of"):
             if right is not False:  # "scored 87 % on the test set"
                 quoted_as_test[position] = position
@@ -598,10 +613,26 @@ def conclusion_findings(text: str, history: dict, results: dict) -> dict:
             quoted_as_test[position] = position
         elif right is False:  # "14.8 % of the test reviews were misclassified"
             quoted_as_error.add(position)
+    known = {figure[3] for figure in figures_quoted}
+    for match in _OF_THE_TIME.finditer(text):  # "on the test split the model was right 87 % of the time"
+        position = match.start(2)
+        if position in quoted_as_test or position in quoted_as_error:
+            continue
+        if position not in known:
+            figures_quoted.append((match.group(2), float(match.group(3)) / 100, len((match.group(3) + ".").split(".")[1]) + 2,
+                                   position))
+        sentence = text[slice(*_sentence_span(text, position))]
+        if re.search(r"\btest(?:ing)?\b", sentence, re.I) and not re.search(r"\b(?:validation|val|training|train)\b",
+                                                                           sentence, re.I):
+            right = _said_right(text[max(0, position - 30):position], last=True)
+            if right:
+                quoted_as_test[position] = position
+            elif right is False:
+                quoted_as_error.add(position)
     for written, value, decimals, position in figures_quoted:
         if position in quoted_as_error:  # an error rate, or the test loss, which students call the test error too
-            if (not _matches(value, decimals, 1 - test_accuracy) and not any(_matches(value, decimals, figure)
-                                                                          for figure in every)
+            if (not _matches(value, decimals, 1 - test_accuracy)
+                    and not any(_matches(value, decimals, figure) for figure in figures.get("test loss", []))
                     and not _said_of_another(text, position)):
                 findings["unmatched"].append(written)
         elif _matches(value, decimals, test_accuracy):

@@ -469,6 +469,11 @@ def test_a_written_answer_is_the_cell_without_the_labs_lines():
     (r"$\text{test acc} = 85.2\,\%$", [], [], ["85.2 %"]),
     (r"$\mathrm{Test\ accuracy} \approx 0.923$", ["0.923"], [], []),
     ("$\t" + "ext{Test acc} = 0.8517$", [], [], ["0.8517"]),  # "\text" typed in a Python string: a tab, then "ext"
+    # the third trial's phrasings
+    ("On the held-out test split the model was right 92 % of the time.", ["92 %"], [], []),
+    ("On the test set my model was right 85.2 % of the time.", [], [], ["85.2 %"]),
+    ("Out of 25,000 test reviews, 23,000 were classified correctly.", ["Out of 25,000 test reviews, 23,000"], [], []),
+    ("My model misclassified only 5% of the test reviews.", [], ["5%"], []),
     # from the teacher's read of the second trial's fixes
     ("The practical trained this model for 49 epochs and reached a validation accuracy of 0.8799.", [], [], []),
     ("My test error was 0.3528.", [], [], []),  # the run's test loss, which students call the test error too
@@ -511,6 +516,7 @@ HISTORY_APART = {"loss": [0.45, 0.31, 0.26, 0.22, 0.18], "val_loss": [0.36, 0.33
     # an epoch named without calling it best or lowest is no claim
     ("I trained for 5 epochs; after epoch 3 the validation loss rose while the training loss kept falling.", []),
     ("The highest validation accuracy was 0.855, and after epoch 3 the loss rose.", []),
+    ("The best model was from epoch 3.", [("best", 3)]),  # the third trial
     # epochs in words (the second trial of issue 35)
     ("The best epoch was the third.", [("best", 3)]),
     ("The best epoch was the fifth.", []),
@@ -702,3 +708,17 @@ def test_words_in_hidden_html_elements_do_not_hide_a_copied_answer():
     broke every word run the copy checks compare (the teacher's read of the second trial)."""
     copied = "The forget gate <span hidden>zq</span>keeps the <span style='display: none'>xx yy</span>cell state."
     assert normalised_words(copied) == normalised_words("The forget gate keeps the cell state.")
+
+
+def test_an_answer_typed_in_a_cell_added_below_the_answer_cell_is_read(hand_in):
+    """A student leaves the answer cell as the placeholder and types the answer in a new markdown cell right below it
+    (the third trial): read as the answer, with a note."""
+    notebook = load(hand_in / NB6)
+    q3 = answer_cell(notebook, "Q3")
+    q3["source"] = "**Your answer to question 3** (double-click to edit)\n\n*Write your answer here.*"
+    notebook["cells"].insert(notebook["cells"].index(q3) + 1, {"cell_type": "markdown", "id": "f0e1d2c3",
+                                                             "metadata": {}, "source": STUDENT_ANSWERS["Q3"]})
+    save(notebook, hand_in / NB6)
+    sub = grade_folder(hand_in)[NB6]
+    assert sub.status == "PASS" and sub.answers["Q3"] == STUDENT_ANSWERS["Q3"].strip(), (sub.unanswered, sub.notes)
+    assert "Q3's answer continues in a cell added below its answer cell: read together" in sub.notes

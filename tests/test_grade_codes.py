@@ -73,7 +73,10 @@ FORGED_EPOCH_FIGURES = {
                             text, flags=re.M),
         lambda text: re.sub(r"^(median )([0-9.]+)", r"\g<1>40.0", text, flags=re.M),  # the median typed over
     ],
-    "C602": [  # the interval and comparison lines deleted, so that nothing contradicts a raised epoch
+    "C602": [  # the last epoch's interval line replaced by a second copy of epoch 3's (the third trial)
+        lambda text: re.sub(r"^epoch 5, validation accuracy: .*$",
+                            lambda m: re.search(r"^epoch 3, validation accuracy: .*$", text, re.M).group(0), text, flags=re.M),
+        # the interval and comparison lines deleted, so that nothing contradicts a raised epoch
         lambda text: re.sub(r"^(epoch \d+, validation accuracy: .*|best epoch \(\d+\) minus .*|  they disagree .*)\n", "",
                             text, flags=re.M),
     ],

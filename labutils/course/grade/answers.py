@@ -53,6 +53,15 @@ NAMED_CLASSMATES = 3  # a flag names this many classmates, then counts the rest
 QUESTION_HEADING = re.compile(r"\s*#{2,4}\s*(\d{1,2})\.\s")
 
 
+LESSON_CELL_ID = re.compile(r"\d\d-")  # the lab's own cells' ids ("06-a01"); a cell a student adds gets another
+
+
+def _added_by_student(cell: dict) -> bool:
+    """A markdown cell the student added (not the lab's: no lab id, no heading)."""
+    cell_id = cell.get("id")
+    return not (isinstance(cell_id, str) and LESSON_CELL_ID.match(cell_id)) and not cell_source(cell).lstrip().startswith("#")
+
+
 def _question_of(cell: dict) -> str:
     """The answer a cell holds: its tag, or failing that (metadata lost) the lab's heading in a markdown cell."""
     tagged = answer_id(cell)
@@ -118,11 +127,19 @@ def read_answers(notebook: dict, entry: dict, evidence_cells: dict[str, dict], s
     section = ""  # the question whose answer cell came last: the cells after it, up to the next one, are its
     split: set[str] = set()
     own: set[str] = set()  # the questions whose own answer cell has been read
+    added: set[str] = set()  # the questions answered (also) in markdown cells the student added below the answer cell
+    after_answer = False  # the cell before this one was an answer cell (or a cell added below one)
     for cell in notebook["cells"]:
         name = _question_of(cell)
         heading = QUESTION_HEADING.match(cell_source(cell)) if cell.get("cell_type") == "markdown" else None
         if heading and not name:  # the lesson's question: the cells below it, up to the next one, are its answer
             section = f"Q{int(heading.group(1))}"
+        if (after_answer and not name and cell.get("cell_type") == "markdown" and section in pieces
+                and _added_by_student(cell)):  # the answer typed in a cell added below the answer cell
+            pieces[section].append(written_answer(cell_source(cell))[:MAX_ANSWER_CHARS])
+            added.add(section)
+            continue
+        after_answer = bool(name in wanted and name != "conclusion" and cell.get("cell_type") == "markdown")
         if cell.get("cell_type") == "code":
             if is_conclusion_cell(cell):  # every such cell is left out of the lesson check, so each is read here
                 text = conclusion_text(cell_source(cell))
@@ -152,6 +169,8 @@ def read_answers(notebook: dict, entry: dict, evidence_cells: dict[str, dict], s
                 pieces[name].append(text)
                 split.add(name)
     for name, parts in pieces.items():
+        if name in added:
+            sub.notes.append(f"{name}'s answer continues in a cell added below its answer cell: read together")
         if name in split:
             sub.notes.append(f"{name}'s answer is in {len(parts)} cells (split?): read together")
         written = [part for part in parts if is_written(part)]

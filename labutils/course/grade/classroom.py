@@ -279,7 +279,54 @@ def _strays(subs: list[Submission], person: dict[str, str]) -> list[Submission]:
                          f"it fails, and counts as nobody's hand-in (neither {owner.student_name}'s nor "
                          f"{shown.rsplit(' (', 1)[0]}'s)")
         strays.append(sub)
-    return strays
+    return strays + _planted_copies([sub for sub in subs if sub not in strays], person)
+
+
+def _planted_copies(subs: list[Submission], person: dict[str, str]) -> list[Submission]:
+    """A student's notebook handed in twice, one copy lying in a folder another student holds more of (a planted
+    copy: a classmate's file, maybe edited, dropped in beside one's own). The copy in the student's home folder (the
+    folder holding most of their notebooks; a tie goes to the folder named after them) is theirs; the other fails as
+    the folder holder's (I304) and counts as nobody's, so the named student is not failed as having handed in twice.
+    Folders held by nobody in particular (a class folder) decide nothing."""
+    count: dict[str, Counter] = defaultdict(Counter)  # folder -> student -> notebooks
+    by_key_notebook: dict[tuple[str, str], list[Submission]] = defaultdict(list)
+    examples: dict[tuple[str, str], Submission] = {}
+    for sub in subs:
+        key = student_key(sub)
+        if key and sub.notebook:
+            count[sub.folder][person.get(key, key)] += 1
+            by_key_notebook[(person.get(key, key), sub.notebook)].append(sub)
+            examples.setdefault((sub.folder, person.get(key, key)), sub)
+
+    named = {(folder, who): _names_the_folder(PurePosixPath(folder).name, sub) for (folder, who), sub in examples.items()}
+
+    def weight(folder: str, who: str) -> tuple[int, bool]:  # read before any copy below is given its holder's name
+        return count[folder][who], named[(folder, who)]
+
+    def holder(folder: str) -> str | None:
+        ranked = sorted(count[folder], key=lambda who: weight(folder, who), reverse=True)
+        if len(ranked) > 1 and weight(folder, ranked[0]) == weight(folder, ranked[1]):
+            return None
+        return ranked[0] if ranked else None
+
+    planted = []
+    for (who, _), copies in by_key_notebook.items():
+        folders = {sub.folder for sub in copies}
+        if len(copies) < 2 or len(folders) < 2:
+            continue
+        home = max(sorted(folders), key=lambda folder: weight(folder, who))
+        for sub in copies:
+            owner = holder(sub.folder)
+            if sub.folder == home or owner is None or owner == who:
+                continue
+            holder_sub = examples[(sub.folder, owner)]  # the holder's own notebook: never a planted copy
+            shown = f"{sub.student_name} ({sub.roll_no})"
+            sub.student_name, sub.roll_no = holder_sub.student_name, holder_sub.roll_no
+            sub.fail("I304", f"names {shown}, who handed in this notebook in their own folder too, but lies in "
+                             f"{holder_sub.student_name}'s folder ({PurePosixPath(sub.folder).name}): it fails, and "
+                             "counts as nobody's hand-in")
+            planted.append(sub)
+    return planted
 
 
 def class_checks(subs: list[Submission], manifest: dict, settings: Settings) -> list[Submission]:
@@ -336,8 +383,8 @@ def class_checks(subs: list[Submission], manifest: dict, settings: Settings) -> 
                 missing.fail("I309", "not handed in")
                 extra.append(missing)
     _same_name_other_roll(by_student)
-    _one_google_account_two_students(subs, person)
-    flag_shared_answers(subs, lambda sub: student_key(sub) or sub.path)
+    _one_google_account_two_students(counted, person)
+    flag_shared_answers(counted, lambda sub: student_key(sub) or sub.path)
     for sub in subs:
         sub.decide()
     return subs + extra + repeats

@@ -172,10 +172,15 @@ def _check_validation_lines(sub: Submission, printed: str, trained: list) -> Non
     other, against Keras' log: a forger who raises an epoch must also recount its reviews and redo its interval."""
     version = int(sub.lesson_version) if sub.lesson_version.isdigit() else 0
     if sub.profile == "full" and version >= INTERVALS_FROM:  # the lines are printed for every epoch: all must be there
-        intervals, comparisons = len(EPOCH_INTERVAL_LINE.findall(printed)), len(BEST_MINUS_LINE.findall(printed))
-        if intervals != len(trained) or (version >= EACH_EPOCH_COMPARED_FROM and comparisons != len(trained) - 1):
-            sub.fail("C602", f"notebook 4 shows {intervals} epoch(s) with a validation interval and {comparisons} "
-                             f"comparison(s) with the best epoch for Keras' {len(trained)} epochs (output edited?)")
+        shown_epochs = sorted(int(match.group(1)) for match in EPOCH_INTERVAL_LINE.finditer(printed))
+        compared = sorted(int(match.group(2)) for match in BEST_MINUS_LINE.finditer(printed))
+        best_epoch = max(range(len(trained)), key=lambda index: (trained[index][3], -index)) + 1
+        if shown_epochs != list(range(1, len(trained) + 1)) or (  # each epoch once, each other epoch compared once
+                version >= EACH_EPOCH_COMPARED_FROM
+                and compared != [epoch for epoch in range(1, len(trained) + 1) if epoch != best_epoch]):
+            sub.fail("C602", f"notebook 4 shows epochs {shown_epochs} with a validation interval and compares the best "
+                             f"epoch with epochs {compared}, for Keras' {len(trained)} epochs, best epoch {best_epoch} "
+                             "(output edited?)")
             return
     shown: dict[int, float] = {}
     for match in EPOCH_INTERVAL_LINE.finditer(printed):
