@@ -263,7 +263,7 @@ def figures_as_digits(text: str) -> str:
 # A figure that is a difference, not a figure of a run: "improved by 0.18", "7.2 % lower", "0.02 percentage points".
 _DIFFERENCE_BEFORE = re.compile(r"\b(?:by|than)\s+(?:about\s+|only\s+|roughly\s+|around\s+|almost\s+)?$", re.I)
 _DIFFERENCE_AFTER = re.compile(r"^\s*(?:percentage\s+)?(?:points?|lower|higher|above|below|more|less|worse|better)\b", re.I)
-_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_NUMBER_WORDS = _UNITS + _TEENS[:1]  # "epoch one" to "epoch ten"
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 _ORDINAL_EPOCH = re.compile(r"\b(?:the\s+)?(" + "|".join(_ORDINALS) + r"|\d{1,3}(?:st|nd|rd|th))\s+epoch\b", re.I)
 _EPOCH_WORD = re.compile(r"\bepoch\s+(?:no\.?\s*|number\s+|#\s*)?(" + "|".join(_NUMBER_WORDS) + r"|\d{1,3})\b", re.I)

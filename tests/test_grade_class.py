@@ -148,21 +148,26 @@ def test_a_classmates_notebook_in_a_subfolder_of_ones_own_folder_is_still_ones_o
     assert stray.status == "FAIL" and stray.roll_no == "CS21-042" and "counts as nobody's hand-in" in reasons(stray)
 
 
-def test_a_classmates_whole_hand_in_planted_beside_ones_own_counts_for_nobody(full_run, second_run, tmp_path):
+@pytest.mark.parametrize("folders, planted", [(("CS21-017_Asha_Verma", "CS21-042_Rahul_Mehta"), 6),
+                                              (("upload-1", "upload-2"), 1)])
+def test_a_classmates_whole_hand_in_planted_beside_ones_own_counts_for_nobody(full_run, second_run, tmp_path, folders,
+                                                                               planted):
     """Rahul's folder holds his six notebooks and a copy of each of Asha's, each with a cell added (so no byte-for-byte
-    repeat), as many as his own (the third trial): the copies fail as his, Asha's own six pass."""
-    asha = copy_folder(full_run, tmp_path / "class" / "CS21-017_Asha_Verma")
-    rahul = copy_folder(second_run, tmp_path / "class" / "CS21-042_Rahul_Mehta")
-    for number, path in enumerate(sorted(asha.glob("*.ipynb")), 1):
+    repeat), as many as his own (the third trial): the copies fail as his, Asha's own six pass. So does one copy in
+    a folder named after nobody, where Rahul holds most of the notebooks. (Six copies in unnamed folders, as many as
+    his own, leave nothing to tell whose folder it is.)"""
+    asha = copy_folder(full_run, tmp_path / "class" / folders[0])
+    rahul = copy_folder(second_run, tmp_path / "class" / folders[1])
+    for number, path in enumerate(sorted(asha.glob("*.ipynb"))[:planted], 1):
         notebook = load(path)
         notebook["cells"].append({"cell_type": "markdown", "id": "zz", "metadata": {}, "source": " "})
         save(notebook, rahul / f"asha_{number}.ipynb")
     graded = grade.grade_paths([tmp_path / "class"], grade.Settings(lessons=FIXTURE_LESSONS, required=PRACTICAL))
     hers = [sub for sub in graded if sub.roll_no == "CS21-017"]
     assert len(hers) == 6 and all(sub.status == "PASS" for sub in hers), {sub.path: reasons(sub) for sub in hers}
-    planted = [sub for sub in graded if "/asha_" in sub.path]
-    assert len(planted) == 6 and all(sub.status == "FAIL" and sub.roll_no == "CS21-042" and "I304" in sub.codes
-                                     for sub in planted), {sub.path: reasons(sub) for sub in planted}
+    copies = [sub for sub in graded if "/asha_" in sub.path]
+    assert len(copies) == planted and all(sub.status == "FAIL" and sub.roll_no == "CS21-042" and "I304" in sub.codes
+                                          for sub in copies), {sub.path: reasons(sub) for sub in copies}
 
 
 def test_no_two_real_runs_the_lab_has_kept_share_a_fingerprint(tmp_path):

@@ -258,8 +258,6 @@ def _strays(subs: list[Submission], person: dict[str, str]) -> list[Submission]:
     edited, dropped in as "extra.ipynb", once failed the classmate's own as handed in twice). Returns the strays, with
     the owner's identity now on them."""
     owners = _folder_owners(subs)
-    if not owners:
-        return []
     strays = []
     for sub in subs:
         key = student_key(sub)
