@@ -93,6 +93,9 @@ RECIPES = {
 # (benchmarks/precomputed_lstm.py).
 RECIPES["practical-xla"] = dict(PRACTICAL, jit_compile=True)
 RECIPES["practical-precomputed-xla"] = dict(PRACTICAL, layer="precomputed", jit_compile=True)
+# Issue 37: the same again, and the recurrent weights' gradient taken after the loop, in one product over all steps
+# (a hand-written backward pass: benchmarks/precomputed_lstm.py, OwnGradientLSTM).
+RECIPES["practical-own-gradient-xla"] = dict(PRACTICAL, layer="own-gradient", jit_compile=True)
 # Notebook 8 compiles every model with XLA, its `recurrent_dropout=0` LSTM among them: that row, with and without.
 RECIPES["practical-rd0-xla"] = dict(PRACTICAL, recurrent_dropout=0.0, jit_compile=True)
 # Peers, rebuilt from their published settings (the code is this lab's): keras-io's "Bidirectional LSTM on IMDB"
@@ -121,6 +124,19 @@ RECIPES["nbsvm-baseline"] = dict(kind="linear", features="nb", ngram_range=(1, 2
 # Candidates for a best recipe past the linear baseline (issue 19), tried by hand: see RESULTS.md.
 RECIPES["best-pairs"] = dict(RECIPES["best"], word_pairs=100000, epochs=5)
 RECIPES["best-pairs-dropout"] = dict(RECIPES["best-pairs"], embedding_dropout=0.4, epochs=3)
+# Issue 37: the LSTM of *best* read beside NBSVM's features (naive-Bayes-weighted word and pair presence, every
+# word), one model trained as a whole (benchmarks/nb_lstm.py); nb-bag is its bag branch alone, trained the same way:
+# what the LSTM adds is the difference between the two.
+RECIPES["nb-lstm"] = dict(RECIPES["best"], kind="nb-lstm", lstm=True, alpha=1.0, bag_init=0.0, bag_l2=1e-6,
+                          bag_dropout=0.0, own_losses=False, epochs=4)
+# Each branch trained on its own score (a loss each), the answer the sign of the two scores added.
+RECIPES["nb-lstm-own-losses"] = dict(RECIPES["nb-lstm"], own_losses=True)
+# The same with best-pairs' LSTM (200,000 word pairs, 5 epochs), and the weight of its score in the answer chosen
+# on validation after every epoch, as NBSVM's C is (0.5: the two scores added).
+RECIPES["nb-best-pairs"] = dict(RECIPES["nb-lstm-own-losses"], word_pairs=200000, epochs=5,
+                                mix_weights=(0.2, 0.3, 0.4, 0.5))
+# nb-best-pairs' bag branch alone, trained the same way (5 epochs, the same schedule): the ablation.
+RECIPES["nb-bag"] = dict(RECIPES["nb-best-pairs"], lstm=False, word_pairs=None, mix_weights=None)
 # Validation-only selection (issue 27, --select FAMILY): each family's candidates train with the first seed, and
 # the candidate with the best validation accuracy (at its best epoch; ties: the fewer CPU seconds to that epoch) is
 # chosen; its run counts as the first final run, and the other seeds train it again. Every run scores the test
@@ -146,6 +162,8 @@ LEVERS = {
     "unroll=True": dict(unroll=True),
     "input product before the loop": dict(layer="precomputed"),
     "input product before the loop, XLA": dict(layer="precomputed", jit_compile=True),
+    "own backward pass, XLA": dict(layer="own-gradient", jit_compile=True),
+    "own backward pass, no XLA": dict(layer="own-gradient"),
     "TF_ENABLE_ONEDNN_OPTS=0": dict(env={"TF_ENABLE_ONEDNN_OPTS": "0"}),
     "1 inter-op thread": dict(inter_op_threads=1),
     "1 thread": dict(threads=1),
@@ -163,11 +181,13 @@ SMOKE = dict(train_reviews=320, test_reviews=200, maxlen_cap=40, epochs=3)
 
 def hardware() -> dict:
     """What ran the benchmark: CPU, cores, memory, GPU, library versions, date."""
-    cpu = platform.processor() or platform.machine()
+    cpu, flags = platform.processor() or platform.machine(), []
     try:
         with open("/proc/cpuinfo") as info:
-            names = [line.split(":", 1)[1].strip() for line in info if line.startswith("model name")]
+            lines = info.read().splitlines()
+        names = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
         cpu = names[0] if names else cpu
+        flags = next((line.split(":", 1)[1].split() for line in lines if line.startswith("flags")), [])
     except OSError:
         pass
     memory_gib = None
@@ -185,6 +205,12 @@ def hardware() -> dict:
     return {
         "date": datetime.date.today().isoformat(),
         "cpu": cpu,
+        # the vector instructions the CPU offers (issue 37: XLA's gain differs with and without AVX-512), and the
+        # settings that cap what oneDNN and XLA may use (set them to time a CPU without AVX-512 on one with it)
+        "cpu_vector_flags": [flag for flag in flags if flag.startswith(("avx", "fma", "amx", "sse4"))],
+        "cpu_flags": " ".join(flags),
+        "isa_caps": {name: os.environ[name] for name in ("ONEDNN_MAX_CPU_ISA", "XLA_FLAGS", "TF_ENABLE_ONEDNN_OPTS")
+                     if name in os.environ},
         "cpu_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
         "memory_gib": memory_gib,
         "gpus": gpus,
@@ -277,18 +303,23 @@ def word_and_pair_embedding(words: int, pairs: int, dim: int):
     return WordAndPairEmbedding()
 
 
-def precomputed_lstm():
-    """benchmarks/precomputed_lstm.py, imported by its path (this script runs from anywhere; tests load it too)."""
+def sibling(name: str):
+    """benchmarks/NAME.py, imported by its path (this script runs from anywhere; tests load it too)."""
     import importlib.util
     from pathlib import Path
 
-    if "precomputed_lstm" not in sys.modules:
-        path = Path(__file__).with_name("precomputed_lstm.py")
-        spec = importlib.util.spec_from_file_location("precomputed_lstm", path)
+    if name not in sys.modules:
+        path = Path(__file__).with_name(f"{name}.py")
+        spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        sys.modules["precomputed_lstm"] = module
-    return sys.modules["precomputed_lstm"]
+        sys.modules[name] = module
+    return sys.modules[name]
+
+
+def precomputed_lstm():
+    """benchmarks/precomputed_lstm.py."""
+    return sibling("precomputed_lstm")
 
 
 def build_model(recipe: dict):
@@ -299,6 +330,8 @@ def build_model(recipe: dict):
     keras.utils.set_random_seed(recipe.get("seed", SEED))
     if recipe.get("layer") == "precomputed":
         LSTM = precomputed_lstm().PrecomputedInputLSTM
+    elif recipe.get("layer") == "own-gradient":
+        LSTM = precomputed_lstm().OwnGradientLSTM
     else:
         LSTM = keras.layers.LSTM
     if recipe.get("word_pairs"):
@@ -368,10 +401,27 @@ def run_recipe(name: str, recipe: dict, epochs: int, smoke: bool, evaluate: bool
         train = (train[0][:train_reviews], train[1][:train_reviews])
     if recipe.get("word_pairs"):
         train, validation, test = with_word_pairs(train, validation, test, recipe)
-    train_data = make_batches(*train, recipe, shuffle=True)
-    validation_data = make_batches(*validation, recipe, shuffle=False)
-    test_data = make_batches(*test, recipe, shuffle=False)
-    model = build_model(recipe)
+    if recipe.get("kind") == "nb-lstm":  # two inputs: the word ids and the review's word and pair features
+        nb_lstm = sibling("nb_lstm")
+        every_word = load_imdb(smoke, None)
+        if train_reviews:
+            every_word = ((every_word[0][0][:train_reviews], every_word[0][1][:train_reviews]),) + every_word[1:]
+        bags, ratios = nb_lstm.bag_features(*every_word[0], [every_word[1][0], every_word[2][0]], recipe["alpha"])
+        train_data, validation_data, test_data = (
+            (nb_lstm.two_input_dataset(split[0], bag, split[1], recipe["batch_size"] if shuffle else 256,
+                                       recipe["maxlen"], shuffle, recipe.get("seed", SEED)), None)
+            for split, bag, shuffle in zip((train, validation, test), bags, (True, False, False)))
+        embedding = None
+        if recipe.get("word_pairs"):
+            embedding = word_and_pair_embedding(recipe.get("num_words", NUM_WORDS), recipe["word_pairs"],
+                                                recipe["embedding_dim"])
+        model = nb_lstm.build(dict(recipe, seed=recipe.get("seed", SEED)), ratios, recipe.get("num_words", NUM_WORDS),
+                              embedding)
+    else:
+        train_data = make_batches(*train, recipe, shuffle=True)
+        validation_data = make_batches(*validation, recipe, shuffle=False)
+        test_data = make_batches(*test, recipe, shuffle=False)
+        model = build_model(recipe)
     rows, trained_seconds, best_weights = [], 0.0, None
     for epoch in range(1, epochs + 1):
         if recipe.get("halve_learning_rate"):  # what keras.callbacks.LearningRateScheduler does in notebook 9
@@ -387,7 +437,12 @@ def run_recipe(name: str, recipe: dict, epochs: int, smoke: bool, evaluate: bool
         trained_seconds += seconds
         row = {"epoch": epoch, "seconds": round(seconds, 1), "cpu_seconds": round(cpu_seconds, 1),
                "trained_seconds": round(trained_seconds, 1)}
-        if evaluate:  # validation only: the test reviews are scored once, after training, at the epoch it picks
+        if evaluate and recipe.get("mix_weights"):  # nb-lstm's mix of its two scores, chosen on validation
+            row["mix"], row["val_accuracy"] = sibling("nb_lstm").choose_mix(model, validation_data[0],
+                                                                            recipe["mix_weights"])
+            if best_weights is None or row["val_accuracy"] > max(r["val_accuracy"] for r in rows):
+                best_weights = [weight.copy() for weight in model.get_weights()]
+        elif evaluate:  # validation only: the test reviews are scored once, after training, at the epoch it picks
             row["val_accuracy"] = round(accuracy(model, validation_data), 4)
             if best_weights is None or row["val_accuracy"] > max(r["val_accuracy"] for r in rows):
                 best_weights = [weight.copy() for weight in model.get_weights()]
@@ -683,6 +738,7 @@ def main(argv: list[str] | None = None) -> int:
                                           "other seeds; with --recipes, those recipes run too, in the same run")
     parser.add_argument("--levers", action="store_true", help="time each speed lever on a slice instead")
     parser.add_argument("--profile", action="store_true", help="where the practical's epoch goes, on a slice")
+    parser.add_argument("--lever-names", help="separated by ';' (names hold commas): only these levers, after the practical (default: every one)")
     parser.add_argument("--lever-reviews", type=int, default=1600, help="training reviews per lever/profile epoch")
     parser.add_argument("--smoke", action="store_true", help="tiny slices, in this process: checks every code path")
     parser.add_argument("--seeds", default=str(SEED), help=f"comma-separated seeds, each recipe once per seed "
@@ -736,7 +792,13 @@ def main(argv: list[str] | None = None) -> int:
         print(profile_table(parts, floor, reviews))
     elif args.levers:
         results, skipped = [], []
+        wanted = [name.strip() for name in (args.lever_names or "").split(";") if name.strip()]
+        unknown = [name for name in wanted if name not in LEVERS]
+        if unknown:
+            parser.error(f"unknown lever(s) {', '.join(unknown)}; choose from {', '.join(LEVERS)}")
         for label, change in LEVERS.items():
+            if wanted and label not in wanted and label != "practical (batch 64)":  # the baseline always runs first
+                continue
             if not lever_available(change):
                 skipped.append(f"{label} ({change['needs']} is not installed)")
                 continue
@@ -754,13 +816,15 @@ def main(argv: list[str] | None = None) -> int:
             for seed in seeds[:1] if RECIPES[name].get("kind") == "linear" else seeds:  # no seed in a linear fit
                 recipe = dict(RECIPES[name], seed=seed)
                 epochs = SMOKE["epochs"] if args.smoke else (args.epochs or recipe["epochs"])
-                label = name if len(seeds) == 1 or RECIPES[name].get("kind") else f"{name} (seed {seed})"
+                label = name if len(seeds) == 1 or RECIPES[name].get("kind") == "linear" else f"{name} (seed {seed})"
                 results.append(run_somewhere(label, recipe, epochs, args.smoke, True))
         report["recipes"] = results
         if results:
             print(table(results))
     machine = report["machine"]
     print(f"\n{report['mode']} mode, {machine['date']}: {machine['cpu']}, {machine['cpu_cores']} cores, "
+          f"vector flags: {' '.join(machine['cpu_vector_flags']) or 'unknown'}"
+          f"{''.join(f'; {k}={v}' for k, v in machine['isa_caps'].items())}; "
           f"GPU: {', '.join(machine['gpus']) or 'none'}; TensorFlow {machine['tensorflow']}, Keras {machine['keras']}, "
           f"Python {machine['python']}")
     if args.json:

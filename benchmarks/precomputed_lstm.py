@@ -64,3 +64,99 @@ class PrecomputedInputLSTM(keras.layers.LSTM):
         return backend.rnn(step, input_part, list(initial_state), go_backwards=False, mask=None, unroll=self.unroll,
                            input_length=input_part.shape[1], zero_output_for_mask=self.zero_output_for_mask,
                            return_all_outputs=self.return_sequences)
+
+
+class OwnGradientLSTM(PrecomputedInputLSTM):
+    """``PrecomputedInputLSTM`` whose backward pass is written out by hand (issue 37); TensorFlow backend only.
+
+    Automatic differentiation of the loop multiplies two small matrices per step on the way back: one for the
+    gradient that flows to the previous step, ``dz_t U^T``, and one that adds this step's share of the recurrent
+    weights' gradient, ``h_(t-1)^T dz_t``. Only the first has to run step by step. The second is kept for after the
+    loop: the steps' ``h_(t-1)`` and ``dz_t`` are stored, and the weight gradient is one large product over all
+    steps at once, as the input half already is forward. Same function, same gradient; only the order of the
+    floating-point sums differs (``tests/test_precomputed_lstm.py`` checks outputs and gradients against Keras').
+    Other backends, masks, ``go_backwards`` and stateful use fall back to ``PrecomputedInputLSTM``.
+    """
+
+    def inner_loop(self, sequences, initial_state, mask, training=False):
+        cell = self.cell
+        if keras.backend.backend() != "tensorflow" or mask is not None or self.go_backwards or self.stateful:
+            return super().inner_loop(sequences, initial_state, mask, training=training)
+        import tensorflow as tf
+
+        input_kernels = ops.split(cell.kernel, 4, axis=1)
+        if training and 0.0 < cell.dropout < 1.0:
+            input_masks = cell.get_dropout_mask(sequences[:, 0, :])
+            if not isinstance(input_masks, (list, tuple)):
+                input_masks = [input_masks] * 4
+            input_part = ops.concatenate([ops.matmul(sequences * ops.expand_dims(input_masks[gate], 1),
+                                                     input_kernels[gate]) for gate in range(4)], axis=-1)
+        else:
+            input_part = ops.matmul(sequences, cell.kernel)
+        if cell.use_bias:
+            input_part = input_part + cell.bias
+        h0, c0 = initial_state
+        if training and 0.0 < cell.recurrent_dropout < 1.0:
+            recurrent_masks = ops.stack(cell.get_recurrent_dropout_mask(h0))  # (4, batch, units)
+        else:
+            recurrent_masks = ops.ones((4,) + tuple(ops.shape(h0)), dtype=h0.dtype)
+        recurrent_kernels = ops.stack(ops.split(cell.recurrent_kernel, 4, axis=1))  # (4, units, units)
+        if (cell.activation is not keras.activations.tanh
+                or cell.recurrent_activation is not keras.activations.sigmoid):
+            return super().inner_loop(sequences, initial_state, mask, training=training)
+        outputs, h, c = _lstm_loop(tf.transpose(input_part, (1, 0, 2)), h0, c0, recurrent_kernels, recurrent_masks)
+        outputs = tf.transpose(outputs, (1, 0, 2))
+        return h, outputs if self.return_sequences else h[:, None, :], [h, c]
+
+
+def _lstm_loop(input_part, h0, c0, recurrent_kernels, recurrent_masks):
+    """The loop over steps and its hand-written gradient. input_part: (steps, batch, 4 units), time first."""
+    import tensorflow as tf
+
+    @tf.custom_gradient
+    def loop(input_part, h0, c0, recurrent_kernels):
+        def forward(carry, x_t):
+            h_previous, c_previous = carry[0], carry[1]
+            per_gate = tf.matmul(h_previous[None] * recurrent_masks, recurrent_kernels)  # (4, batch, units)
+            z = x_t + tf.concat(tf.unstack(per_gate, 4, axis=0), axis=-1)
+            z_i, z_f, z_c, z_o = tf.split(z, 4, axis=-1)
+            i, f, g, o = tf.sigmoid(z_i), tf.sigmoid(z_f), tf.tanh(z_c), tf.sigmoid(z_o)
+            c = f * c_previous + i * g
+            h = o * tf.tanh(c)
+            return h, c, tf.concat([i, f, g, o], axis=-1)
+
+        hs, cs, gates = tf.scan(forward, input_part, initializer=(h0, c0, tf.zeros_like(input_part[0])))
+
+        def gradient(d_outputs, d_h_last, d_c_last):
+            h_previous = tf.concat([h0[None], hs[:-1]], axis=0)  # (steps, batch, units)
+            c_previous = tf.concat([c0[None], cs[:-1]], axis=0)
+            d_outputs = tf.zeros_like(hs) if d_outputs is None else d_outputs
+            d_outputs = d_outputs + tf.concat([tf.zeros_like(hs[:-1]), d_h_last[None]], axis=0)
+            d_c_last = tf.zeros_like(c0) if d_c_last is None else d_c_last
+            kernels_transposed = tf.transpose(recurrent_kernels, (0, 2, 1))
+
+            def backward(carry, step):
+                d_h_next, d_c_next = carry[0], carry[1]
+                d_out, c_t, c_before, gate = step
+                i, f, g, o = tf.split(gate, 4, axis=-1)
+                d_h = d_out + d_h_next
+                tanh_c = tf.tanh(c_t)
+                d_c = d_c_next + d_h * o * (1.0 - tanh_c * tanh_c)
+                d_z = tf.concat([d_c * g * i * (1.0 - i), d_c * c_before * f * (1.0 - f), d_c * i * (1.0 - g * g),
+                                 d_h * tanh_c * o * (1.0 - o)], axis=-1)
+                back = tf.matmul(tf.stack(tf.split(d_z, 4, axis=-1)), kernels_transposed)  # (4, batch, units)
+                return tf.reduce_sum(back * recurrent_masks, axis=0), d_c * f, d_z
+
+            d_h0, d_c0, d_z = tf.scan(backward, (d_outputs, cs, c_previous, gates),
+                                      initializer=(tf.zeros_like(h0), d_c_last, tf.zeros_like(input_part[0])),
+                                      reverse=True)
+            # the recurrent weights' gradient, all steps in one product per gate: sum_t (h_(t-1) m_g)^T dz_(g,t)
+            units = tf.shape(h0)[-1]
+            masked = tf.reshape(h_previous[None] * recurrent_masks[:, None], (4, -1, units))
+            d_z_gates = tf.transpose(tf.reshape(d_z, (-1, 4, units)), (1, 0, 2))  # (4, steps * batch, units)
+            d_kernels = tf.matmul(masked, d_z_gates, transpose_a=True)
+            return d_z, d_h0[0], d_c0[0], d_kernels
+
+        return (hs, hs[-1], cs[-1]), gradient
+
+    return loop(input_part, h0, c0, recurrent_kernels)

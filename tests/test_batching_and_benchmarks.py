@@ -142,8 +142,44 @@ def test_the_benchmarks_profile_and_levers_run_in_smoke_mode(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(out.read_text())
     timed = [r["recipe"] for r in report["levers"]] + [s.split(" (")[0] for s in report["levers_skipped"]]
-    assert len(timed) == 12 and all(r["median_cpu_seconds"] > 0 for r in report["levers"])
+    assert len(timed) == 14 and all(r["median_cpu_seconds"] > 0 for r in report["levers"])
     assert "speed-up, CPU" in done.stdout
+
+
+def test_the_lstm_beside_nbsvms_features_runs_in_smoke_mode(tmp_path):
+    """Issue 37's two-input recipes: the bag branch alone, both branches on one loss, and a loss per branch."""
+    env = dict(os.environ, LABUTILS_DATA_DIR=str(shared_data_dir()))
+    script = str(ROOT / "benchmarks" / "lstm_recipes.py")
+    out = tmp_path / "nb.json"
+    done = subprocess.run([sys.executable, script, "--smoke", "--recipes", "nb-bag,nb-lstm,nb-lstm-own-losses",
+                           "--json", str(out)], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    bag, lstm, own = json.loads(out.read_text())["recipes"]
+    assert bag["parameters"] < lstm["parameters"] == own["parameters"]  # the same two branches
+    for result in (bag, lstm, own):
+        assert len(result["epochs"]) == 3 and 0 <= result["test_accuracy_at_best_val"] <= 1
+    out = tmp_path / "levers.json"
+    done = subprocess.run([sys.executable, script, "--smoke", "--levers", "--lever-names", "own backward pass, XLA",
+                           "--json", str(out)], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(out.read_text())
+    assert [r["recipe"] for r in report["levers"]] == ["practical (batch 64)", "own backward pass, XLA"]
+    assert "avx" in " ".join(report["machine"]["cpu_vector_flags"]) or not report["machine"]["cpu_flags"]
+
+
+def test_nbsvm_features_come_from_the_training_reviews_only():
+    """Feature ids start at 1 (0 pads, ratio 0); a word or pair never seen in training is dropped."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("nb_lstm", ROOT / "benchmarks" / "nb_lstm.py")
+    nb_lstm = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(nb_lstm)
+    train = [[5, 6, 7], [5, 6], [8, 9], [8, 9, 9]]
+    (train_ids, other_ids), ratios = nb_lstm.bag_features(train, [1, 1, 0, 0], [[[5, 6, 42]]])
+    assert ratios[0] == 0.0 and len(ratios) == 1 + 8  # 5 words and 4 pairs seen in training ("9 9" included)
+    assert all(ids.min() >= 1 for ids in train_ids)
+    assert len(other_ids[0]) == 3  # "5", "6" and "5 6"; "42" and "6 42" were never seen in training
+    assert min(ratios[other_ids[0]]) > 0  # all three occur in positive training reviews only
 
 
 def load_benchmark():

@@ -16,10 +16,13 @@ spec.loader.exec_module(precomputed_lstm)
 SEQUENCES = np.random.default_rng(0).standard_normal((3, 7, 5)).astype("float32")
 
 
-def twins(**settings):
-    """A Keras LSTM and a PrecomputedInputLSTM with the same settings, seed and weights."""
+LAYERS = ["PrecomputedInputLSTM", "OwnGradientLSTM"]
+
+
+def twins(layer="PrecomputedInputLSTM", **settings):
+    """A Keras LSTM and one of ours (LAYERS) with the same settings, seed and weights."""
     keras_lstm = keras.layers.LSTM(4, seed=11, **settings)
-    ours = precomputed_lstm.PrecomputedInputLSTM(4, seed=11, **settings)
+    ours = getattr(precomputed_lstm, layer)(4, seed=11, **settings)
     keras_lstm.build(SEQUENCES.shape)
     ours.build(SEQUENCES.shape)
     ours.set_weights([np.random.default_rng(1).standard_normal(w.shape).astype("float32") * 0.5
@@ -28,31 +31,38 @@ def twins(**settings):
     return keras_lstm, ours
 
 
+@pytest.mark.parametrize("layer", LAYERS)
 @pytest.mark.parametrize("return_sequences", [False, True])
-def test_same_outputs_when_predicting(return_sequences):
-    keras_lstm, ours = twins(dropout=0.2, recurrent_dropout=0.2, return_sequences=return_sequences)
+def test_same_outputs_when_predicting(return_sequences, layer):
+    keras_lstm, ours = twins(layer, dropout=0.2, recurrent_dropout=0.2, return_sequences=return_sequences)
     np.testing.assert_allclose(ours(SEQUENCES), keras_lstm(SEQUENCES), rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("layer", LAYERS)
+@pytest.mark.parametrize("return_sequences", [False, True])
 @pytest.mark.parametrize("recurrent_dropout", [0.2, 0.0])
-def test_same_dropout_masks_outputs_and_gradients_when_training(recurrent_dropout):
-    """With the practical's dropout 0.2 (and recurrent 0.2 or 0): the same masks, drawn in the same order."""
-    keras_lstm, ours = twins(dropout=0.2, recurrent_dropout=recurrent_dropout)
+def test_same_dropout_masks_outputs_and_gradients_when_training(recurrent_dropout, return_sequences, layer):
+    """With the practical's dropout 0.2 (and recurrent 0.2 or 0): the same masks, drawn in the same order, and the
+    same gradients for the weights and for the inputs, whether every step's output is used or the last one only."""
+    keras_lstm, ours = twins(layer, dropout=0.2, recurrent_dropout=recurrent_dropout, return_sequences=return_sequences)
     results = []
-    for layer in (keras_lstm, ours):
+    sequences = tf.constant(SEQUENCES)
+    for lstm in (keras_lstm, ours):
         with tf.GradientTape() as tape:
-            outputs = layer(SEQUENCES, training=True)
-            loss = tf.reduce_sum(outputs ** 2)
-        results.append((outputs, tape.gradient(loss, layer.trainable_weights)))
+            tape.watch(sequences)
+            outputs = lstm(sequences, training=True)
+            loss = tf.reduce_sum(outputs ** 2 * np.arange(1, outputs.shape[-1] + 1))
+        results.append((outputs, tape.gradient(loss, lstm.trainable_weights + [sequences])))
     np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-5, atol=1e-6)
     for ours_gradient, keras_gradient in zip(results[1][1], results[0][1]):
         np.testing.assert_allclose(ours_gradient, keras_gradient, rtol=1e-4, atol=1e-5)
     assert not np.allclose(results[0][0], keras_lstm(SEQUENCES))  # dropout did act while training
 
 
-def test_masked_or_backwards_input_falls_back_to_keras_own_loop():
-    keras_lstm, ours = twins(go_backwards=True)
+@pytest.mark.parametrize("layer", LAYERS)
+def test_masked_or_backwards_input_falls_back_to_keras_own_loop(layer):
+    keras_lstm, ours = twins(layer, go_backwards=True)
     np.testing.assert_allclose(ours(SEQUENCES), keras_lstm(SEQUENCES), rtol=1e-5, atol=1e-6)
     mask = np.array([[True] * 7, [False] * 2 + [True] * 5, [True] * 7])
-    keras_lstm, ours = twins()
+    keras_lstm, ours = twins(layer)
     np.testing.assert_allclose(ours(SEQUENCES, mask=mask), keras_lstm(SEQUENCES, mask=mask), rtol=1e-5, atol=1e-6)
