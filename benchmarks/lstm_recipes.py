@@ -23,7 +23,13 @@ Recipes (RECIPES below; notebook 9 writes ``fast`` and ``best`` out as plain Ker
 * ``tfidf-baseline`` not an LSTM: TF-IDF of words and word pairs with logistic regression, C and vocabulary
                      chosen on the validation reviews: a mark a best recipe has to beat;
 * ``nbsvm-baseline`` not an LSTM either: NBSVM (Wang & Manning 2012), word and word-pair presence scaled by
-                     naive-Bayes log-count ratios, logistic regression; C and vocabulary chosen on validation.
+                     naive-Bayes log-count ratios, logistic regression; C and vocabulary chosen on validation;
+* ``nb-best-pairs``  issue 37: ``best-pairs``' LSTM beside NBSVM's features in one model (nb_lstm.py), a loss for
+                     each branch, the answer a weighted sum of the two scores, the weight chosen on validation;
+                     ``nb-bag`` is its bag branch alone (the ablation); ``nb-lstm`` and ``nb-lstm-own-losses``
+                     are the candidates with *best*'s LSTM that validation did not keep (RESULTS.md);
+* ``practical-own-gradient-xla``  the practical's math with the input product before the loop and a hand-written
+                     backward pass (precomputed_lstm.py, OwnGradientLSTM), and XLA.
 
 ``--select`` re-selects the recipes on validation alone (issue 27): for a family (``fast``, ``best``, ``best-pairs``)
 each candidate in SELECTIONS trains with the first seed; the one with the highest validation accuracy is chosen,
@@ -44,6 +50,10 @@ are recorded beside them, because a shared or virtual machine's wall clock can b
     python benchmarks/lstm_recipes.py --select fast,best,best-pairs --recipes tfidf-baseline,nbsvm-baseline \\
         --seeds 42,1,2,3                                     # settings chosen on validation, then four seeds
     python benchmarks/lstm_recipes.py --levers              # each speed lever of the practical, on a slice
+    python benchmarks/lstm_recipes.py --recipes nb-best-pairs,nb-bag,tfidf-baseline,nbsvm-baseline --seeds 42,1,2,3
+    ONEDNN_MAX_CPU_ISA=AVX2 XLA_FLAGS=--xla_cpu_max_isa=AVX2 python benchmarks/lstm_recipes.py \\
+        --recipes practical,practical-xla,practical-precomputed-xla --seeds 42,1 --epochs 2
+                                                             # as a CPU without AVX-512 would run it (issue 37)
     python benchmarks/lstm_recipes.py --profile             # where the practical's epoch goes, and its floor
     python benchmarks/lstm_recipes.py --smoke               # tiny slices, in this process: checks every code path
 
@@ -137,6 +147,8 @@ RECIPES["nb-best-pairs"] = dict(RECIPES["nb-lstm-own-losses"], word_pairs=200000
                                 mix_weights=(0.2, 0.3, 0.4, 0.5))
 # nb-best-pairs' bag branch alone, trained the same way (5 epochs, the same schedule): the ablation.
 RECIPES["nb-bag"] = dict(RECIPES["nb-best-pairs"], lstm=False, word_pairs=None, mix_weights=None)
+# ... and at the learning rate that suited the bag alone best in the exploration (Adam 0.003), for a second row.
+RECIPES["nb-bag-adam-0.003"] = dict(RECIPES["nb-bag"], learning_rate=0.003)
 # Validation-only selection (issue 27, --select FAMILY): each family's candidates train with the first seed, and
 # the candidate with the best validation accuracy (at its best epoch; ties: the fewer CPU seconds to that epoch) is
 # chosen; its run counts as the first final run, and the other seeds train it again. Every run scores the test
@@ -404,6 +416,8 @@ def run_recipe(name: str, recipe: dict, epochs: int, smoke: bool, evaluate: bool
     if recipe.get("kind") == "nb-lstm":  # two inputs: the word ids and the review's word and pair features
         nb_lstm = sibling("nb_lstm")
         every_word = load_imdb(smoke, None)
+        if list(every_word[0][1][:len(train[1])]) != list(train[1]):  # both loads keep Keras' one review order
+            raise RuntimeError("the two loads of IMDb list the reviews in different orders")
         if train_reviews:
             every_word = ((every_word[0][0][:train_reviews], every_word[0][1][:train_reviews]),) + every_word[1:]
         bags, ratios = nb_lstm.bag_features(*every_word[0], [every_word[1][0], every_word[2][0]], recipe["alpha"])
@@ -471,6 +485,7 @@ def run_recipe(name: str, recipe: dict, epochs: int, smoke: bool, evaluate: bool
             best_val_epoch=best["epoch"],
             best_val_accuracy=best["val_accuracy"],
             test_accuracy_at_best_val=round(accuracy(model, test_data), 4),  # the only time the test set is scored
+            **({"mix_at_best_val": best["mix"]} if "mix" in best else {}),
             seconds_to_target=reached["trained_seconds"] if reached else None,
             epochs_to_target=reached["epoch"] if reached else None,
         )
@@ -531,14 +546,8 @@ def linear_baseline(name: str, recipe: dict, smoke: bool) -> dict:
 
 
 def naive_bayes_ratios(x, labels, alpha: float):
-    """Wang & Manning's log-count ratio per feature: log((p / |p|_1) / (q / |q|_1)), p and q the feature's smoothed
-    counts in the positive and the negative training reviews."""
-    import numpy as np
-
-    labels = np.asarray(labels)
-    positive = alpha + np.asarray(x[labels == 1].sum(axis=0)).ravel()
-    negative = alpha + np.asarray(x[labels == 0].sum(axis=0)).ravel()
-    return np.log((positive / positive.sum()) / (negative / negative.sum()))
+    """Wang & Manning's log-count ratio per feature (benchmarks/nb_lstm.py holds the one copy)."""
+    return sibling("nb_lstm").naive_bayes_ratios(x, labels, alpha)
 
 
 def run_somewhere(name: str, recipe: dict, epochs: int, smoke: bool, evaluate: bool,

@@ -1,18 +1,20 @@
 """An LSTM read beside naive-Bayes-weighted word and word-pair presence, trained as one model (issue 37).
 
-A recipe of ``lstm_recipes.py``, not a lesson. The model has two inputs and adds their two scores before the sigmoid:
+A recipe of ``lstm_recipes.py``, not a lesson. The model has two inputs and one score from each:
 
-* **the LSTM branch** is the lab's *best* recipe: the review's word ids (the 10,000 most frequent words, up to 800),
-  an embedding, a convolution over 5-word windows pooled in pairs, a bidirectional LSTM max-pooled over the review,
-  then ``Dense(1)``: one score;
+* **the LSTM branch** is the lab's *best* recipe (or *best-pairs*, with ``word_pairs``): the review's word ids (the
+  10,000 most frequent words, up to 800), an embedding, a convolution over 5-word windows pooled in pairs, a
+  bidirectional LSTM max-pooled over the review, then ``Dense(1)``: one score;
 * **the bag branch** is what NBSVM (Wang & Manning 2012) reads: which words and word pairs occur in the review
   (every word, every pair seen in the training reviews), each present feature ``g`` scaled by its naive-Bayes
   log-count ratio ``r_g`` (computed from the training reviews only, fixed), times a weight ``w_g`` that is learned:
-  the score is ``sum over present g of r_g * w_g``. That is NBSVM's linear model (``w`` its coefficients), learned
-  here by the same optimizer and loss as the LSTM, with an L2 penalty on ``w``.
+  the score is ``b + sum over present g of r_g * w_g``. That is NBSVM's linear model (``w`` its coefficients, ``b``
+  its intercept), learned here by the same optimizer as the LSTM, with an L2 penalty on ``w``.
 
-Both branches learn together, so the LSTM learns what the bag of words and pairs misses. Whether the LSTM adds
-anything is measured, not assumed: the recipe ``nb-bag`` is the bag branch alone, trained the same way.
+Two ways to train them: one loss on the sum of the two scores (the LSTM then learns what the bag misses), or
+(``own_losses``) a loss for each branch's own score, the answer then ``mix * LSTM score + (1 - mix) * bag score``
+with ``mix`` a setting chosen on validation (``choose_mix``). Whether the LSTM adds anything is measured, not
+assumed: the recipe ``nb-bag`` is the bag branch alone, trained the same way.
 
 Batches group reviews of similar length (``labutils.batching.LengthBatches`` plans them); each batch carries its
 reviews' word ids and their feature ids, each padded with 0 only as far as the batch needs (feature 0 has ratio 0).
@@ -36,10 +38,7 @@ def bag_features(train_reviews, train_labels, other_splits, alpha: float = 1.0):
 
     vectorizer = CountVectorizer(ngram_range=(1, 2), min_df=1, binary=True, token_pattern=r"\S+", dtype=np.float32)
     x_train = vectorizer.fit_transform(as_text(train_reviews))
-    labels = np.asarray(train_labels)
-    positive = alpha + np.asarray(x_train[labels == 1].sum(axis=0)).ravel()
-    negative = alpha + np.asarray(x_train[labels == 0].sum(axis=0)).ravel()
-    ratios = np.log((positive / positive.sum()) / (negative / negative.sum()))
+    ratios = naive_bayes_ratios(x_train, train_labels, alpha)
 
     def ids(matrix):
         matrix = matrix.tocsr()
@@ -48,6 +47,15 @@ def bag_features(train_reviews, train_labels, other_splits, alpha: float = 1.0):
 
     splits = [ids(x_train)] + [ids(vectorizer.transform(as_text(reviews))) for reviews in other_splits]
     return splits, np.concatenate([[0.0], ratios]).astype(np.float32)
+
+
+def naive_bayes_ratios(x, labels, alpha: float):
+    """Wang & Manning's log-count ratio per feature: log((p / |p|_1) / (q / |q|_1)), p and q the feature's smoothed
+    counts in the positive and the negative training reviews (also NBSVM's, in lstm_recipes.py)."""
+    labels = np.asarray(labels)
+    positive = alpha + np.asarray(x[labels == 1].sum(axis=0)).ravel()
+    negative = alpha + np.asarray(x[labels == 0].sum(axis=0)).ravel()
+    return np.log((positive / positive.sum()) / (negative / negative.sum()))
 
 
 def two_input_dataset(word_reviews, bag_ids, labels, batch_size: int, maxlen: int, shuffle: bool, seed: int):
@@ -128,6 +136,10 @@ def build(recipe: dict, ratios: np.ndarray, num_words: int, embedding=None):
     from keras import layers
 
     SumAndBias = _sum_and_bias()
+    ignored = {key: recipe.get(key) for key in ("recurrent_dropout", "layer", "embedding_dropout", "dense_hidden")
+               if recipe.get(key)}
+    if ignored or recipe.get("stacked", 1) != 1 or not recipe.get("bidirectional", True):
+        raise ValueError(f"nb_lstm.build builds best's LSTM only; it would ignore {ignored or 'stacked/bidirectional'}")
     keras.utils.set_random_seed(recipe["seed"])
     words = keras.Input(shape=(None,), dtype="int32", name="words")
     features = keras.Input(shape=(None,), dtype="int32", name="features")
@@ -175,7 +187,7 @@ def branch_losses(y_true, logits):
 
 
 def answer_accuracy(y_true, logits):
-    """The model's answer: positive when the two branches' scores add up to more than 0."""
+    """The model's answer: positive when its first column, the mixed score, is above 0."""
     from keras import ops
 
     return ops.cast(ops.equal(ops.cast(logits[:, 0] > 0, "float32"), ops.cast(ops.reshape(y_true, (-1,)), "float32")),

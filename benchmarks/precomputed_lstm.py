@@ -75,13 +75,19 @@ class OwnGradientLSTM(PrecomputedInputLSTM):
     loop: the steps' ``h_(t-1)`` and ``dz_t`` are stored, and the weight gradient is one large product over all
     steps at once, as the input half already is forward. Same function, same gradient; only the order of the
     floating-point sums differs (``tests/test_precomputed_lstm.py`` checks outputs and gradients against Keras').
-    Other backends, masks, ``go_backwards`` and stateful use fall back to ``PrecomputedInputLSTM``.
+    Other backends, masks, ``go_backwards``, ``unroll``, stateful use and other activations than tanh and sigmoid
+    fall back to ``PrecomputedInputLSTM`` (the tests check that the practical's case does not).
+
+    Measured on a slice of the practical's epoch (benchmarks/RESULTS.md, fourth round): it is *not* faster than
+    ``PrecomputedInputLSTM`` with XLA; a lever that was tried, kept so the result can be repeated.
     """
 
     def inner_loop(self, sequences, initial_state, mask, training=False):
         cell = self.cell
-        if keras.backend.backend() != "tensorflow" or mask is not None or self.go_backwards or self.stateful:
-            return super().inner_loop(sequences, initial_state, mask, training=training)
+        if (keras.backend.backend() != "tensorflow" or mask is not None or self.go_backwards or self.stateful
+                or self.unroll or cell.activation is not keras.activations.tanh
+                or cell.recurrent_activation is not keras.activations.sigmoid):
+            return super().inner_loop(sequences, initial_state, mask, training=training)  # not this layer's case
         import tensorflow as tf
 
         input_kernels = ops.split(cell.kernel, 4, axis=1)
@@ -101,9 +107,6 @@ class OwnGradientLSTM(PrecomputedInputLSTM):
         else:
             recurrent_masks = ops.ones((4,) + tuple(ops.shape(h0)), dtype=h0.dtype)
         recurrent_kernels = ops.stack(ops.split(cell.recurrent_kernel, 4, axis=1))  # (4, units, units)
-        if (cell.activation is not keras.activations.tanh
-                or cell.recurrent_activation is not keras.activations.sigmoid):
-            return super().inner_loop(sequences, initial_state, mask, training=training)
         outputs, h, c = _lstm_loop(tf.transpose(input_part, (1, 0, 2)), h0, c0, recurrent_kernels, recurrent_masks)
         outputs = tf.transpose(outputs, (1, 0, 2))
         return h, outputs if self.return_sequences else h[:, None, :], [h, c]

@@ -147,17 +147,22 @@ def test_the_benchmarks_profile_and_levers_run_in_smoke_mode(tmp_path):
 
 
 def test_the_lstm_beside_nbsvms_features_runs_in_smoke_mode(tmp_path):
-    """Issue 37's two-input recipes: the bag branch alone, both branches on one loss, and a loss per branch."""
+    """Issue 37's two-input recipes: the bag branch alone, both branches on one loss, a loss per branch, and the
+    final recipe, whose weight in the answer is chosen on validation after every epoch and kept with its epoch."""
     env = dict(os.environ, LABUTILS_DATA_DIR=str(shared_data_dir()))
     script = str(ROOT / "benchmarks" / "lstm_recipes.py")
     out = tmp_path / "nb.json"
-    done = subprocess.run([sys.executable, script, "--smoke", "--recipes", "nb-bag,nb-lstm,nb-lstm-own-losses",
-                           "--json", str(out)], capture_output=True, text=True, env=env, timeout=600)
+    done = subprocess.run([sys.executable, script, "--smoke", "--recipes",
+                           "nb-bag,nb-lstm,nb-lstm-own-losses,nb-best-pairs", "--json", str(out)],
+                          capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
-    bag, lstm, own = json.loads(out.read_text())["recipes"]
-    assert bag["parameters"] < lstm["parameters"] == own["parameters"]  # the same two branches
-    for result in (bag, lstm, own):
+    bag, lstm, own, final = json.loads(out.read_text())["recipes"]
+    assert bag["parameters"] < lstm["parameters"] < own["parameters"]  # own: one more (its mix, not trained)
+    for result in (bag, lstm, own, final):
         assert len(result["epochs"]) == 3 and 0 <= result["test_accuracy_at_best_val"] <= 1
+    assert all(epoch["mix"] in final["settings"]["mix_weights"] for epoch in final["epochs"])
+    assert final["mix_at_best_val"] == final["epochs"][final["best_val_epoch"] - 1]["mix"]
+    assert "mix" not in bag["epochs"][0]
     out = tmp_path / "levers.json"
     done = subprocess.run([sys.executable, script, "--smoke", "--levers", "--lever-names", "own backward pass, XLA",
                            "--json", str(out)], capture_output=True, text=True, env=env, timeout=600)
@@ -176,7 +181,7 @@ def test_nbsvm_features_come_from_the_training_reviews_only():
     spec.loader.exec_module(nb_lstm)
     train = [[5, 6, 7], [5, 6], [8, 9], [8, 9, 9]]
     (train_ids, other_ids), ratios = nb_lstm.bag_features(train, [1, 1, 0, 0], [[[5, 6, 42]]])
-    assert ratios[0] == 0.0 and len(ratios) == 1 + 8  # 5 words and 4 pairs seen in training ("9 9" included)
+    assert ratios[0] == 0.0 and len(ratios) == 1 + 9  # 5 words and 4 pairs seen in training ("9 9" included)
     assert all(ids.min() >= 1 for ids in train_ids)
     assert len(other_ids[0]) == 3  # "5", "6" and "5 6"; "42" and "6 42" were never seen in training
     assert min(ratios[other_ids[0]]) > 0  # all three occur in positive training reviews only

@@ -66,3 +66,32 @@ def test_masked_or_backwards_input_falls_back_to_keras_own_loop(layer):
     mask = np.array([[True] * 7, [False] * 2 + [True] * 5, [True] * 7])
     keras_lstm, ours = twins(layer)
     np.testing.assert_allclose(ours(SEQUENCES, mask=mask), keras_lstm(SEQUENCES, mask=mask), rtol=1e-5, atol=1e-6)
+
+
+def test_own_gradient_runs_its_own_loop_under_xla_with_keras_gradients_for_the_initial_state(monkeypatch):
+    """OwnGradientLSTM's hand-written backward pass is the one used (no silent fallback), also compiled by XLA as
+    in the benchmark, and its gradients for the initial state match Keras' too. (The masks are checked above.)"""
+    calls = []
+    loop = precomputed_lstm._lstm_loop
+    monkeypatch.setattr(precomputed_lstm, "_lstm_loop", lambda *args: calls.append(1) or loop(*args))
+    keras_lstm, ours = twins("OwnGradientLSTM")  # no dropout: XLA may draw other random numbers than TensorFlow
+    sequences = tf.constant(SEQUENCES)
+    state = [tf.constant(np.random.default_rng(2).standard_normal((3, 4)).astype("float32")) for _ in range(2)]
+
+    def gradients(lstm):
+        with tf.GradientTape() as tape:
+            tape.watch([sequences] + state)
+            loss = tf.reduce_sum(lstm(sequences, initial_state=state, training=True) ** 2)
+        return tape.gradient(loss, lstm.trainable_weights + [sequences] + state)
+
+    compiled = tf.function(gradients, jit_compile=True)
+    for ours_gradient, keras_gradient in zip(compiled(ours), gradients(keras_lstm)):
+        np.testing.assert_allclose(ours_gradient, keras_gradient, rtol=1e-4, atol=1e-5)
+    assert calls  # traced through the hand-written loop, not Keras' own
+
+
+def test_own_gradient_falls_back_where_it_does_not_apply(monkeypatch):
+    monkeypatch.setattr(precomputed_lstm, "_lstm_loop", None)  # any use of it would fail
+    keras_lstm, ours = twins("OwnGradientLSTM", activation="relu")
+    np.testing.assert_allclose(ours(SEQUENCES, training=True), keras_lstm(SEQUENCES, training=True), rtol=1e-5,
+                               atol=1e-6)
