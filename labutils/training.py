@@ -154,7 +154,7 @@ def build_practical_model() -> keras.Model:
             keras.layers.Dense(1, activation="sigmoid"),
         ]
     )
-    # jit_compile=True as in notebook 4: XLA, the same math, less CPU time (benchmarks/RESULTS.md)
+    # jit_compile=True as in notebook 4: XLA, the same math; faster on some CPUs, not on all (benchmarks/RESULTS.md)
     model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"], jit_compile=True)
     return model
 
