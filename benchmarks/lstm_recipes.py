@@ -414,23 +414,8 @@ def run_recipe(name: str, recipe: dict, epochs: int, smoke: bool, evaluate: bool
     if recipe.get("word_pairs"):
         train, validation, test = with_word_pairs(train, validation, test, recipe)
     if recipe.get("kind") == "nb-lstm":  # two inputs: the word ids and the review's word and pair features
-        nb_lstm = sibling("nb_lstm")
-        every_word = load_imdb(smoke, None)
-        if list(every_word[0][1][:len(train[1])]) != list(train[1]):  # both loads keep Keras' one review order
-            raise RuntimeError("the two loads of IMDb list the reviews in different orders")
-        if train_reviews:
-            every_word = ((every_word[0][0][:train_reviews], every_word[0][1][:train_reviews]),) + every_word[1:]
-        bags, ratios = nb_lstm.bag_features(*every_word[0], [every_word[1][0], every_word[2][0]], recipe["alpha"])
-        train_data, validation_data, test_data = (
-            (nb_lstm.two_input_dataset(split[0], bag, split[1], recipe["batch_size"] if shuffle else 256,
-                                       recipe["maxlen"], shuffle, recipe.get("seed", SEED)), None)
-            for split, bag, shuffle in zip((train, validation, test), bags, (True, False, False)))
-        embedding = None
-        if recipe.get("word_pairs"):
-            embedding = word_and_pair_embedding(recipe.get("num_words", NUM_WORDS), recipe["word_pairs"],
-                                                recipe["embedding_dim"])
-        model = nb_lstm.build(dict(recipe, seed=recipe.get("seed", SEED)), ratios, recipe.get("num_words", NUM_WORDS),
-                              embedding)
+        (train_data, validation_data, test_data), model = nb_lstm_data_and_model(train, validation, test, recipe,
+                                                                                 smoke, train_reviews)
     else:
         train_data = make_batches(*train, recipe, shuffle=True)
         validation_data = make_batches(*validation, recipe, shuffle=False)
@@ -451,13 +436,13 @@ def run_recipe(name: str, recipe: dict, epochs: int, smoke: bool, evaluate: bool
         trained_seconds += seconds
         row = {"epoch": epoch, "seconds": round(seconds, 1), "cpu_seconds": round(cpu_seconds, 1),
                "trained_seconds": round(trained_seconds, 1)}
-        if evaluate and recipe.get("mix_weights"):  # nb-lstm's mix of its two scores, chosen on validation
-            row["mix"], row["val_accuracy"] = sibling("nb_lstm").choose_mix(model, validation_data[0],
-                                                                            recipe["mix_weights"])
-            if best_weights is None or row["val_accuracy"] > max(r["val_accuracy"] for r in rows):
-                best_weights = [weight.copy() for weight in model.get_weights()]
-        elif evaluate:  # validation only: the test reviews are scored once, after training, at the epoch it picks
-            row["val_accuracy"] = round(accuracy(model, validation_data), 4)
+        if evaluate:  # validation only: the test reviews are scored once, after training, at the epoch it picks
+            if recipe.get("mix_weights"):  # nb-best-pairs: the mix of its two scores, chosen on validation (kept
+                # in the weights below, so the test is scored with the mix of the epoch it picks)
+                row["mix"], row["val_accuracy"] = sibling("nb_lstm").choose_mix(model, validation_data[0],
+                                                                                recipe["mix_weights"])
+            else:
+                row["val_accuracy"] = round(accuracy(model, validation_data), 4)
             if best_weights is None or row["val_accuracy"] > max(r["val_accuracy"] for r in rows):
                 best_weights = [weight.copy() for weight in model.get_weights()]
         rows.append(row)
@@ -490,6 +475,37 @@ def run_recipe(name: str, recipe: dict, epochs: int, smoke: bool, evaluate: bool
             epochs_to_target=reached["epoch"] if reached else None,
         )
     return result
+
+
+def nb_lstm_data_and_model(train, validation, test, recipe: dict, smoke: bool, train_reviews: int | None = None):
+    """nb_lstm.py's recipes: ``((train, validation, test), model)``, each split as ``(dataset, None)``.
+
+    ``train``, ``validation``, ``test``: the word ids as the LSTM branch reads them (packed with their pairs when
+    the recipe has ``word_pairs``); ``test`` None: no test split is built (its place in the result is None). The
+    bag branch's features come from a second load with every word, in the same review order; its vocabulary and
+    ratios from the training reviews only.
+    """
+    nb_lstm = sibling("nb_lstm")
+    every_word = load_imdb(smoke, None)
+    if list(every_word[0][1][:len(train[1])]) != list(train[1]):  # both loads keep Keras' one review order
+        raise RuntimeError("the two loads of IMDb list the reviews in different orders")
+    if train_reviews:
+        every_word = ((every_word[0][0][:train_reviews], every_word[0][1][:train_reviews]),) + every_word[1:]
+    splits = (train, validation) if test is None else (train, validation, test)
+    bags, ratios = nb_lstm.bag_features(*every_word[0], [every_word[index][0] for index in range(1, len(splits))],
+                                        recipe["alpha"])
+    seed = recipe.get("seed", SEED)
+    data = tuple((nb_lstm.two_input_dataset(split[0], bag, split[1], recipe["batch_size"] if shuffle else 256,
+                                            recipe["maxlen"], shuffle, seed), None)
+                 for split, bag, shuffle in zip(splits, bags, (True, False, False)))
+    if test is None:
+        data += (None,)
+    embedding = None
+    if recipe.get("word_pairs"):
+        embedding = word_and_pair_embedding(recipe.get("num_words", NUM_WORDS), recipe["word_pairs"],
+                                            recipe["embedding_dim"])
+    model = nb_lstm.build(dict(recipe, seed=seed), ratios, recipe.get("num_words", NUM_WORDS), embedding)
+    return data, model
 
 
 def linear_baseline(name: str, recipe: dict, smoke: bool) -> dict:

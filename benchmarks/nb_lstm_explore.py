@@ -1,4 +1,5 @@
-"""Issue 37's exploration, on validation only: ``python benchmarks/nb_lstm_explore.py [CHANGES_JSON] [EPOCHS]``.
+"""Issue 37's exploration, on validation only: ``python benchmarks/nb_lstm_explore.py [CHANGES_JSON] [EPOCHS]
+[--smoke]``.
 
 Trains ``nb-lstm-own-losses`` (a loss per branch) with seed 42 and the changes given (for example
 ``'{"word_pairs": 200000}'`` for *best-pairs*' LSTM), and after every epoch prints, on the 5,000 validation reviews,
@@ -26,23 +27,14 @@ WEIGHTS = (0.2, 0.3, 0.4, 0.5, 0.6)
 def main(argv: list[str]) -> int:
     changes = json.loads(argv[0]) if argv else {}
     epochs = int(argv[1]) if len(argv) > 1 else 4
+    smoke = len(argv) > 2 and argv[2] == "--smoke"  # the tiny slices of lstm_recipes.py's smoke mode
     recipe = dict(lstm_recipes.RECIPES["nb-lstm-own-losses"], seed=42, **changes)
-    nb_lstm = lstm_recipes.sibling("nb_lstm")
-    train, validation, _ = lstm_recipes.load_imdb(False, lstm_recipes.NUM_WORDS)
-    if recipe.get("word_pairs"):
+    train, validation, _ = lstm_recipes.load_imdb(smoke, lstm_recipes.NUM_WORDS)
+    if recipe.get("word_pairs"):  # (the pairs packed into the validation reviews twice: the test split is not used)
         train, validation, _ = lstm_recipes.with_word_pairs(train, validation, validation, recipe)
-    every_word = lstm_recipes.load_imdb(False, None)
-    (train_bags, validation_bags), ratios = nb_lstm.bag_features(*every_word[0], [every_word[1][0]], recipe["alpha"])
-    train_data = nb_lstm.two_input_dataset(train[0], train_bags, train[1], recipe["batch_size"], recipe["maxlen"],
-                                           True, 42)
-    validation_data = nb_lstm.two_input_dataset(validation[0], validation_bags, validation[1], 256, recipe["maxlen"],
-                                                False, 42)
+    ((train_data, _), (validation_data, _), _), model = lstm_recipes.nb_lstm_data_and_model(
+        train, validation, None, recipe, smoke)  # no test split: this script never reads the test reviews
     truth = np.concatenate([np.asarray(labels) for _, labels in validation_data]) > 0.5
-    embedding = None
-    if recipe.get("word_pairs"):
-        embedding = lstm_recipes.word_and_pair_embedding(lstm_recipes.NUM_WORDS, recipe["word_pairs"],
-                                                         recipe["embedding_dim"])
-    model = nb_lstm.build(recipe, ratios, lstm_recipes.NUM_WORDS, embedding)
 
     def accuracy(scores) -> float:
         return round(float(np.mean((scores > 0) == truth)), 4)

@@ -26,12 +26,11 @@ from keras import ops
 class PrecomputedInputLSTM(keras.layers.LSTM):
     """``keras.layers.LSTM`` whose input product runs once for all steps, outside the recurrent loop."""
 
-    def inner_loop(self, sequences, initial_state, mask, training=False):
+    def input_part(self, sequences, training):
+        """``x_t W + b`` for every step at once, with Keras' input dropout masks: (batch, steps, 4 * units)."""
         cell = self.cell
-        if mask is not None or self.go_backwards or self.stateful:
-            return super().inner_loop(sequences, initial_state, mask, training=training)
-        input_kernels = ops.split(cell.kernel, 4, axis=1)
         if training and 0.0 < cell.dropout < 1.0:
+            input_kernels = ops.split(cell.kernel, 4, axis=1)
             input_masks = cell.get_dropout_mask(sequences[:, 0, :])  # one per gate (implementation 1), or one shared
             if not isinstance(input_masks, (list, tuple)):
                 input_masks = [input_masks] * 4
@@ -39,8 +38,13 @@ class PrecomputedInputLSTM(keras.layers.LSTM):
                                                      input_kernels[gate]) for gate in range(4)], axis=-1)
         else:
             input_part = ops.matmul(sequences, cell.kernel)
-        if cell.use_bias:
-            input_part = input_part + cell.bias  # (batch, steps, 4 * units), all steps at once
+        return input_part + cell.bias if cell.use_bias else input_part
+
+    def inner_loop(self, sequences, initial_state, mask, training=False):
+        cell = self.cell
+        if mask is not None or self.go_backwards or self.stateful:
+            return super().inner_loop(sequences, initial_state, mask, training=training)
+        input_part = self.input_part(sequences, training)
         recurrent_masks = None
         if training and 0.0 < cell.recurrent_dropout < 1.0:
             recurrent_masks = ops.stack(cell.get_recurrent_dropout_mask(initial_state[0]))  # (4, batch, units)
@@ -90,17 +94,7 @@ class OwnGradientLSTM(PrecomputedInputLSTM):
             return super().inner_loop(sequences, initial_state, mask, training=training)  # not this layer's case
         import tensorflow as tf
 
-        input_kernels = ops.split(cell.kernel, 4, axis=1)
-        if training and 0.0 < cell.dropout < 1.0:
-            input_masks = cell.get_dropout_mask(sequences[:, 0, :])
-            if not isinstance(input_masks, (list, tuple)):
-                input_masks = [input_masks] * 4
-            input_part = ops.concatenate([ops.matmul(sequences * ops.expand_dims(input_masks[gate], 1),
-                                                     input_kernels[gate]) for gate in range(4)], axis=-1)
-        else:
-            input_part = ops.matmul(sequences, cell.kernel)
-        if cell.use_bias:
-            input_part = input_part + cell.bias
+        input_part = self.input_part(sequences, training)
         h0, c0 = initial_state
         if training and 0.0 < cell.recurrent_dropout < 1.0:
             recurrent_masks = ops.stack(cell.get_recurrent_dropout_mask(h0))  # (4, batch, units)

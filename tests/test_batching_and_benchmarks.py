@@ -163,6 +163,12 @@ def test_the_lstm_beside_nbsvms_features_runs_in_smoke_mode(tmp_path):
     assert all(epoch["mix"] in final["settings"]["mix_weights"] for epoch in final["epochs"])
     assert final["mix_at_best_val"] == final["epochs"][final["best_val_epoch"] - 1]["mix"]
     assert "mix" not in bag["epochs"][0]
+    explore = str(ROOT / "benchmarks" / "nb_lstm_explore.py")  # the exploration RESULTS.md cites: validation only
+    done = subprocess.run([sys.executable, explore, '{"word_pairs": 2000}', "2", "--smoke"], capture_output=True,
+                          text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    assert [row["epoch"] for row in rows] == [1, 2] and {"lstm", "bag", "added", "raw w=0.2"} <= set(rows[0])
     out = tmp_path / "levers.json"
     done = subprocess.run([sys.executable, script, "--smoke", "--levers", "--lever-names", "own backward pass, XLA",
                            "--json", str(out)], capture_output=True, text=True, env=env, timeout=600)
