@@ -153,15 +153,23 @@ def build(recipe: dict, ratios: np.ndarray, num_words: int, embedding=None):
                                              return_sequences=True))(x)
         x = layers.GlobalMaxPooling1D()(x)
         scores.append(layers.Dense(1, name="lstm_score")(x))
+    # bag_rate_factor k: the bag learns k times as fast as the LSTM under one Adam. Its weights and bias are stored
+    # divided by k and multiplied by k in the score; Adam's step does not depend on the gradient's scale, so each
+    # stored value moves as far as before and the bag's real weights k times as far: Adam at k x the learning rate
+    # (and the same halving) for the bag alone. The L2 penalty is kept on the real weights (k^2 on the stored ones).
+    factor = float(recipe.get("bag_rate_factor", 1.0))
     ratio = layers.Embedding(len(ratios), 1, trainable=False, name="nb_ratio",
                              embeddings_initializer=keras.initializers.Constant(ratios.reshape(-1, 1)))(features)
     weight = layers.Embedding(len(ratios), 1, name="nb_weight",
-                              embeddings_initializer=keras.initializers.Constant(recipe["bag_init"]),
-                              embeddings_regularizer=keras.regularizers.L2(recipe["bag_l2"]))(features)
+                              embeddings_initializer=keras.initializers.Constant(recipe["bag_init"] / factor),
+                              embeddings_regularizer=keras.regularizers.L2(recipe["bag_l2"] * factor ** 2))(features)
     scaled = layers.Multiply()([ratio, weight])
     if recipe.get("bag_dropout"):
         scaled = layers.Dropout(recipe["bag_dropout"])(scaled)
-    scores.append(SumAndBias(name="bag_score")(scaled))
+    if factor == 1.0:
+        scores.append(SumAndBias(name="bag_score")(scaled))
+    else:
+        scores.append(layers.Rescaling(factor, name="bag_score")(SumAndBias(name="bag_stored")(scaled)))
     if len(scores) == 1 or not recipe.get("own_losses"):
         total = scores[0] if len(scores) == 1 else layers.Add()(scores)
         model = keras.Model([words, features], layers.Activation("sigmoid")(total))
