@@ -28,8 +28,11 @@ Recipes (RECIPES below; notebook 9 writes ``fast`` and ``best`` out as plain Ker
                      each branch, the answer a weighted sum of the two scores, the weight chosen on validation;
                      ``nb-bag`` is its bag branch alone (the ablation); ``nb-lstm`` and ``nb-lstm-own-losses``
                      are the candidates with *best*'s LSTM that validation did not keep (RESULTS.md);
+* ``nb-best-pairs-bag-0.003``  the same, its bag branch learning at Adam 0.003 and its LSTM at 0.001 (one Adam,
+                     nb_lstm.py's ``bag_rate_factor``); ``nb-bag-adam-0.003`` is that bag alone;
 * ``practical-own-gradient-xla``  the practical's math with the input product before the loop and a hand-written
-                     backward pass (precomputed_lstm.py, OwnGradientLSTM), and XLA.
+                     backward pass (precomputed_lstm.py, OwnGradientLSTM), and XLA;
+* ``practical-precomputed-xla-1-thread``  ``practical-precomputed-xla`` with one intra-op thread (one core).
 
 ``--select`` re-selects the recipes on validation alone (issue 27): for a family (``fast``, ``best``, ``best-pairs``)
 each candidate in SELECTIONS trains with the first seed; the one with the highest validation accuracy is chosen,
@@ -51,6 +54,8 @@ are recorded beside them, because a shared or virtual machine's wall clock can b
         --seeds 42,1,2,3                                     # settings chosen on validation, then four seeds
     python benchmarks/lstm_recipes.py --levers              # each speed lever of the practical, on a slice
     python benchmarks/lstm_recipes.py --recipes nb-best-pairs,nb-bag,tfidf-baseline,nbsvm-baseline --seeds 42,1,2,3
+    python benchmarks/lstm_recipes.py --recipes nb-best-pairs-bag-0.003,nb-bag-adam-0.003,tfidf-baseline,\
+        nbsvm-baseline --seeds 42,1,2,3                      # issue 37's last run (RESULTS.md)
     ONEDNN_MAX_CPU_ISA=AVX2 XLA_FLAGS=--xla_cpu_max_isa=AVX2 python benchmarks/lstm_recipes.py \\
         --recipes practical,practical-xla,practical-precomputed-xla --seeds 42,1 --epochs 2
                                                              # as a CPU without AVX-512 would run it (issue 37)
@@ -149,6 +154,10 @@ RECIPES["nb-best-pairs"] = dict(RECIPES["nb-lstm-own-losses"], word_pairs=200000
 RECIPES["nb-bag"] = dict(RECIPES["nb-best-pairs"], lstm=False, word_pairs=None, mix_weights=None)
 # ... and at the learning rate that suited the bag alone best in the exploration (Adam 0.003), for a second row.
 RECIPES["nb-bag-adam-0.003"] = dict(RECIPES["nb-bag"], learning_rate=0.003)
+# nb-best-pairs with its bag branch at that rate and its LSTM still at 0.001 (one Adam; nb_lstm.build's
+# bag_rate_factor): what the LSTM adds to the best-trained bag is its difference with nb-bag-adam-0.003.
+RECIPES["nb-best-pairs-bag-0.003"] = dict(RECIPES["nb-best-pairs"], bag_rate_factor=3.0,
+                                          mix_weights=(0.1, 0.2, 0.3, 0.4, 0.5))
 # Validation-only selection (issue 27, --select FAMILY): each family's candidates train with the first seed, and
 # the candidate with the best validation accuracy (at its best epoch; ties: the fewer CPU seconds to that epoch) is
 # chosen; its run counts as the first final run, and the other seeds train it again. Every run scores the test

@@ -202,6 +202,31 @@ def load_benchmark():
     return module
 
 
+def test_bag_rate_factor_trains_the_bag_as_adam_at_that_multiple_of_the_rate():
+    """nb-best-pairs-bag-0.003's bag: stored weights divided by k, the score multiplied by k, one Adam at rate r;
+    the same predictions as the bag trained at k x r (up to Adam's epsilon), its L2 penalty on the real weights."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("nb_lstm", ROOT / "benchmarks" / "nb_lstm.py")
+    nb_lstm = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(nb_lstm)
+    rng = np.random.default_rng(0)
+    features = rng.integers(0, 40, size=(64, 12)).astype("int32")
+    labels = (features % 2 == 0).mean(axis=1) > 0.5
+    ratios = np.concatenate([[0.0], rng.standard_normal(39)]).astype("float32")
+    predictions = []
+    for rate, factor in ((0.003, 1.0), (0.001, 3.0)):
+        recipe = dict(seed=1, lstm=False, bag_init=0.05, bag_l2=1e-3, learning_rate=rate, bag_rate_factor=factor)
+        model = nb_lstm.build(recipe, ratios, num_words=10)
+        words = np.zeros((64, 1), dtype="int32")
+        model.fit((words, features), labels.astype("float32"), batch_size=16, epochs=3, shuffle=False, verbose=0)
+        predictions.append(model.predict((words, features), verbose=0).ravel())
+        real_weights = model.get_layer("nb_weight").get_weights()[0] * factor
+        assert np.isclose(float(sum(model.losses)), 1e-3 * np.sum(real_weights ** 2), rtol=1e-3)
+    assert np.abs(predictions[0] - 0.5).max() > 0.05  # it learned something
+    np.testing.assert_allclose(predictions[1], predictions[0], atol=1e-4)
+
+
 def test_word_pairs_are_counted_on_training_reviews_and_packed_with_each_word():
     """best-pairs: word + num_words * pair, pairs ranked by count in the training reviews only (2 up; 1: other)."""
     recipes = load_benchmark()
