@@ -111,6 +111,9 @@ RECIPES["practical-precomputed-xla"] = dict(PRACTICAL, layer="precomputed", jit_
 # Issue 37: the same again, and the recurrent weights' gradient taken after the loop, in one product over all steps
 # (a hand-written backward pass: benchmarks/precomputed_lstm.py, OwnGradientLSTM).
 RECIPES["practical-own-gradient-xla"] = dict(PRACTICAL, layer="own-gradient", jit_compile=True)
+# ... and the input product before the loop with XLA, on one intra-op thread (the products of a step are too small
+# for two threads to share well: fewer CPU seconds, one core).
+RECIPES["practical-precomputed-xla-1-thread"] = dict(RECIPES["practical-precomputed-xla"], intra_op_threads=1)
 # Notebook 8 compiles every model with XLA, its `recurrent_dropout=0` LSTM among them: that row, with and without.
 RECIPES["practical-rd0-xla"] = dict(PRACTICAL, recurrent_dropout=0.0, jit_compile=True)
 # Peers, rebuilt from their published settings (the code is this lab's): keras-io's "Bidirectional LSTM on IMDB"
@@ -185,6 +188,12 @@ LEVERS = {
     "input product before the loop, XLA": dict(layer="precomputed", jit_compile=True),
     "own backward pass, XLA": dict(layer="own-gradient", jit_compile=True),
     "own backward pass, no XLA": dict(layer="own-gradient"),
+    # Issue 37: the batch's two halves in two loops side by side (precomputed_lstm.py, TwoHalvesLSTM), meant for one
+    # core each; and the best arrangement with each product on one thread.
+    "two half-batch loops, XLA": dict(layer="halves", jit_compile=True),
+    "two half-batch loops, XLA, 1 intra-op thread": dict(layer="halves", jit_compile=True, intra_op_threads=1),
+    "input product before the loop, XLA, 1 intra-op thread": dict(layer="precomputed", jit_compile=True,
+                                                                  intra_op_threads=1),
     "TF_ENABLE_ONEDNN_OPTS=0": dict(env={"TF_ENABLE_ONEDNN_OPTS": "0"}),
     "1 inter-op thread": dict(inter_op_threads=1),
     "1 thread": dict(threads=1),
@@ -353,6 +362,8 @@ def build_model(recipe: dict):
         LSTM = precomputed_lstm().PrecomputedInputLSTM
     elif recipe.get("layer") == "own-gradient":
         LSTM = precomputed_lstm().OwnGradientLSTM
+    elif recipe.get("layer") == "halves":
+        LSTM = precomputed_lstm().TwoHalvesLSTM
     else:
         LSTM = keras.layers.LSTM
     if recipe.get("word_pairs"):
@@ -412,6 +423,8 @@ def run_recipe(name: str, recipe: dict, epochs: int, smoke: bool, evaluate: bool
         tf.config.threading.set_inter_op_parallelism_threads(recipe["threads"])
     if recipe.get("inter_op_threads"):
         tf.config.threading.set_inter_op_parallelism_threads(recipe["inter_op_threads"])
+    if recipe.get("intra_op_threads"):
+        tf.config.threading.set_intra_op_parallelism_threads(recipe["intra_op_threads"])
     if smoke:
         recipe = dict(recipe, maxlen=min(recipe["maxlen"], SMOKE["maxlen_cap"]))
     import keras
@@ -753,7 +766,8 @@ def selection_table(selections: list[dict]) -> str:
 
 def needs_own_process(recipe: dict) -> bool:
     """Environment variables and thread counts only act before TensorFlow starts: such a recipe gets a fresh process."""
-    return bool(recipe.get("env") or recipe.get("threads") or recipe.get("inter_op_threads"))
+    return bool(recipe.get("env") or recipe.get("threads") or recipe.get("inter_op_threads")
+                or recipe.get("intra_op_threads"))
 
 
 def lever_available(change: dict) -> bool:

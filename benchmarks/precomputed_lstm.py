@@ -40,14 +40,22 @@ class PrecomputedInputLSTM(keras.layers.LSTM):
             input_part = ops.matmul(sequences, cell.kernel)
         return input_part + cell.bias if cell.use_bias else input_part
 
+    def recurrent_masks(self, h0, training):
+        """Keras' four recurrent dropout masks, one per gate, as one tensor (4, batch, units); None without them."""
+        if training and 0.0 < self.cell.recurrent_dropout < 1.0:
+            return ops.stack(self.cell.get_recurrent_dropout_mask(h0))
+        return None
+
     def inner_loop(self, sequences, initial_state, mask, training=False):
-        cell = self.cell
         if mask is not None or self.go_backwards or self.stateful:
             return super().inner_loop(sequences, initial_state, mask, training=training)
-        input_part = self.input_part(sequences, training)
-        recurrent_masks = None
-        if training and 0.0 < cell.recurrent_dropout < 1.0:
-            recurrent_masks = ops.stack(cell.get_recurrent_dropout_mask(initial_state[0]))  # (4, batch, units)
+        return self.recurrent_loop(self.input_part(sequences, training), initial_state,
+                                   self.recurrent_masks(initial_state[0], training))
+
+    def recurrent_loop(self, input_part, initial_state, recurrent_masks):
+        """The loop over the steps, given every step's input part: (last output, outputs, [h, c])."""
+        cell = self.cell
+        if recurrent_masks is not None:
             recurrent_kernels = ops.stack(ops.split(cell.recurrent_kernel, 4, axis=1))  # (4, units, units)
         activation, recurrent_activation = cell.activation, cell.recurrent_activation
 
@@ -96,9 +104,8 @@ class OwnGradientLSTM(PrecomputedInputLSTM):
 
         input_part = self.input_part(sequences, training)
         h0, c0 = initial_state
-        if training and 0.0 < cell.recurrent_dropout < 1.0:
-            recurrent_masks = ops.stack(cell.get_recurrent_dropout_mask(h0))  # (4, batch, units)
-        else:
+        recurrent_masks = self.recurrent_masks(h0, training)  # (4, batch, units)
+        if recurrent_masks is None:
             recurrent_masks = ops.ones((4,) + tuple(ops.shape(h0)), dtype=h0.dtype)
         recurrent_kernels = ops.stack(ops.split(cell.recurrent_kernel, 4, axis=1))  # (4, units, units)
         outputs, h, c = _lstm_loop(tf.transpose(input_part, (1, 0, 2)), h0, c0, recurrent_kernels, recurrent_masks)
@@ -157,3 +164,27 @@ def _lstm_loop(input_part, h0, c0, recurrent_kernels, recurrent_masks):
         return (hs, hs[-1], cs[-1]), gradient
 
     return loop(input_part, h0, c0, recurrent_kernels)
+
+
+class TwoHalvesLSTM(PrecomputedInputLSTM):
+    """``PrecomputedInputLSTM`` whose loop runs as two loops, one per half of the batch (issue 37): a lever for two
+    cores.
+
+    A step's products are small (64 reviews by 128 numbers), too small for two threads to share one product well.
+    The two halves of the batch do not depend on each other, so their loops (and their loops' backward passes) can
+    run side by side, one per core. The input product still runs once for the whole batch, and every review keeps
+    the dropout masks Keras draws for it (the tests check them): same math, the sums added in another order.
+    Masks, ``go_backwards`` and stateful use fall back to Keras' own loop.
+    """
+
+    def inner_loop(self, sequences, initial_state, mask, training=False):
+        if mask is not None or self.go_backwards or self.stateful:
+            return super().inner_loop(sequences, initial_state, mask, training=training)
+        input_part = self.input_part(sequences, training)
+        masks = self.recurrent_masks(initial_state[0], training)
+        half = ops.shape(sequences)[0] // 2
+        first, second = (self.recurrent_loop(input_part[part], [state[part] for state in initial_state],
+                                              None if masks is None else masks[:, part])
+                         for part in (slice(None, half), slice(half, None)))
+        last_output, outputs = (ops.concatenate([first[i], second[i]], axis=0) for i in (0, 1))
+        return last_output, outputs, [ops.concatenate(pair, axis=0) for pair in zip(first[2], second[2])]

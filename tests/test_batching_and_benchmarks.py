@@ -142,7 +142,7 @@ def test_the_benchmarks_profile_and_levers_run_in_smoke_mode(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(out.read_text())
     timed = [r["recipe"] for r in report["levers"]] + [s.split(" (")[0] for s in report["levers_skipped"]]
-    assert len(timed) == 14 and all(r["median_cpu_seconds"] > 0 for r in report["levers"])
+    assert len(timed) == 17 and all(r["median_cpu_seconds"] > 0 for r in report["levers"])
     assert "speed-up, CPU" in done.stdout
 
 

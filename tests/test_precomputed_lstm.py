@@ -16,7 +16,7 @@ spec.loader.exec_module(precomputed_lstm)
 SEQUENCES = np.random.default_rng(0).standard_normal((3, 7, 5)).astype("float32")
 
 
-LAYERS = ["PrecomputedInputLSTM", "OwnGradientLSTM"]
+LAYERS = ["PrecomputedInputLSTM", "OwnGradientLSTM", "TwoHalvesLSTM"]
 
 
 def twins(layer="PrecomputedInputLSTM", **settings):
