@@ -32,7 +32,8 @@ Recipes (RECIPES below; notebook 9 writes ``fast`` and ``best`` out as plain Ker
                      nb_lstm.py's ``bag_rate_factor``); ``nb-bag-adam-0.003`` is that bag alone;
 * ``practical-own-gradient-xla``  the practical's math with the input product before the loop and a hand-written
                      backward pass (precomputed_lstm.py, OwnGradientLSTM), and XLA;
-* ``practical-precomputed-xla-1-thread``  ``practical-precomputed-xla`` with one intra-op thread (one core).
+* ``practical-precomputed-xla-1-thread``, ``practical-1-thread``  ``practical-precomputed-xla`` and ``practical`` with
+                     one intra-op thread; ``...-1-core``: one intra-op and one inter-op thread.
 
 ``--select`` re-selects the recipes on validation alone (issue 27): for a family (``fast``, ``best``, ``best-pairs``)
 each candidate in SELECTIONS trains with the first seed; the one with the highest validation accuracy is chosen,
@@ -111,9 +112,13 @@ RECIPES["practical-precomputed-xla"] = dict(PRACTICAL, layer="precomputed", jit_
 # Issue 37: the same again, and the recurrent weights' gradient taken after the loop, in one product over all steps
 # (a hand-written backward pass: benchmarks/precomputed_lstm.py, OwnGradientLSTM).
 RECIPES["practical-own-gradient-xla"] = dict(PRACTICAL, layer="own-gradient", jit_compile=True)
-# ... and the input product before the loop with XLA, on one intra-op thread (the products of a step are too small
-# for two threads to share well: fewer CPU seconds, one core).
+# ... and the input product before the loop with XLA, on one intra-op thread (one core; measured: fewer CPU seconds
+# than on two, RESULTS.md). practical-1-thread: the practical on one intra-op thread, the like-for-like baseline.
 RECIPES["practical-precomputed-xla-1-thread"] = dict(RECIPES["practical-precomputed-xla"], intra_op_threads=1)
+RECIPES["practical-1-thread"] = dict(PRACTICAL, intra_op_threads=1)
+# Both on one core: one intra-op and one inter-op thread (Keras' loop can otherwise run two operations at once).
+RECIPES["practical-1-core"] = dict(PRACTICAL, threads=1)
+RECIPES["practical-precomputed-xla-1-core"] = dict(RECIPES["practical-precomputed-xla"], threads=1)
 # Notebook 8 compiles every model with XLA, its `recurrent_dropout=0` LSTM among them: that row, with and without.
 RECIPES["practical-rd0-xla"] = dict(PRACTICAL, recurrent_dropout=0.0, jit_compile=True)
 # Peers, rebuilt from their published settings (the code is this lab's): keras-io's "Bidirectional LSTM on IMDB"

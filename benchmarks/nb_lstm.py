@@ -16,7 +16,8 @@ Two ways to train them: one loss on the sum of the two scores (the LSTM then lea
 with ``mix`` a setting chosen on validation (``choose_mix``). Whether the LSTM adds anything is measured, not
 assumed: the recipe ``nb-bag`` is the bag branch alone, trained the same way. Measured (benchmarks/RESULTS.md,
 fourth round): ``nb-best-pairs`` beat NBSVM, but tied with the bag alone at Adam 0.003 (``nb-bag-adam-0.003``);
-``nb-best-pairs-bag-0.003``, its bag learning at that rate too, scored about 0.3 points over either.
+``nb-best-pairs-bag-0.003``, its bag learning at that rate too, scored about 0.3 points over either (a run decided
+after those test scores: a second look at the test set).
 
 Batches group reviews of similar length (``labutils.batching.LengthBatches`` plans them); each batch carries its
 reviews' word ids and their feature ids, each padded with 0 only as far as the batch needs (feature 0 has ratio 0).

@@ -170,11 +170,14 @@ class TwoHalvesLSTM(PrecomputedInputLSTM):
     """``PrecomputedInputLSTM`` whose loop runs as two loops, one per half of the batch (issue 37): a lever for two
     cores.
 
-    A step's products are small (64 reviews by 128 numbers), too small for two threads to share one product well.
-    The two halves of the batch do not depend on each other, so their loops (and their loops' backward passes) can
-    run side by side, one per core. The input product still runs once for the whole batch, and every review keeps
-    the dropout masks Keras draws for it (the tests check them): same math, the sums added in another order.
-    Masks, ``go_backwards`` and stateful use fall back to Keras' own loop.
+    A step's products are small (64 reviews by 128 numbers), perhaps too small for two threads to share one product
+    well (a hypothesis). The two halves of the batch do not depend on each other, so their loops (and their loops'
+    backward passes) could run side by side, one per core. The input product still runs once for the whole batch,
+    and every review keeps the dropout masks Keras draws for it (the tests check them): same math, the sums added in
+    another order. Masks, ``go_backwards`` and stateful use fall back to Keras' own loop.
+
+    Measured on the levers' slice (benchmarks/RESULTS.md, fourth round): *not* faster; under XLA, no sign that the
+    two loops ran side by side. A lever that was tried, kept so the result can be repeated.
     """
 
     def inner_loop(self, sequences, initial_state, mask, training=False):

@@ -95,3 +95,26 @@ def test_own_gradient_falls_back_where_it_does_not_apply(monkeypatch):
     keras_lstm, ours = twins("OwnGradientLSTM", activation="relu")
     np.testing.assert_allclose(ours(SEQUENCES, training=True), keras_lstm(SEQUENCES, training=True), rtol=1e-5,
                                atol=1e-6)
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+def test_two_halves_runs_two_loops_also_under_xla_and_for_a_batch_of_one(monkeypatch, batch):
+    """TwoHalvesLSTM really runs one loop per half (no silent fallback to a single loop), compiled by XLA as in the
+    benchmark's lever, and a batch of one (an empty first half) gives Keras' outputs and gradients too."""
+    calls = []
+    loop = precomputed_lstm.PrecomputedInputLSTM.recurrent_loop
+    monkeypatch.setattr(precomputed_lstm.PrecomputedInputLSTM, "recurrent_loop",
+                        lambda self, *args: calls.append(1) or loop(self, *args))
+    keras_lstm, ours = twins("TwoHalvesLSTM", return_sequences=True)  # no dropout: XLA draws other random numbers
+    sequences = tf.constant(SEQUENCES[:batch])
+
+    def gradients(lstm):
+        with tf.GradientTape() as tape:
+            tape.watch(sequences)
+            outputs = lstm(sequences, training=True)
+            loss = tf.reduce_sum(outputs ** 2)
+        return [outputs] + tape.gradient(loss, lstm.trainable_weights + [sequences])
+
+    for ours_value, keras_value in zip(tf.function(gradients, jit_compile=True)(ours), gradients(keras_lstm)):
+        np.testing.assert_allclose(ours_value, keras_value, rtol=1e-4, atol=1e-5)
+    assert len(calls) == 2  # traced once, through two loops
