@@ -180,11 +180,7 @@ def test_the_lstm_beside_nbsvms_features_runs_in_smoke_mode(tmp_path):
 
 def test_nbsvm_features_come_from_the_training_reviews_only():
     """Feature ids start at 1 (0 pads, ratio 0); a word or pair never seen in training is dropped."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("nb_lstm", ROOT / "benchmarks" / "nb_lstm.py")
-    nb_lstm = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(nb_lstm)
+    nb_lstm = load_benchmark("nb_lstm")
     train = [[5, 6, 7], [5, 6], [8, 9], [8, 9, 9]]
     (train_ids, other_ids), ratios = nb_lstm.bag_features(train, [1, 1, 0, 0], [[[5, 6, 42]]])
     assert ratios[0] == 0.0 and len(ratios) == 1 + 9  # 5 words and 4 pairs seen in training ("9 9" included)
@@ -193,10 +189,11 @@ def test_nbsvm_features_come_from_the_training_reviews_only():
     assert min(ratios[other_ids[0]]) > 0  # all three occur in positive training reviews only
 
 
-def load_benchmark():
+def load_benchmark(name: str = "lstm_recipes"):
+    """benchmarks/NAME.py as a module (the benchmarks are scripts, not a package)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("lstm_recipes", ROOT / "benchmarks" / "lstm_recipes.py")
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -205,11 +202,7 @@ def load_benchmark():
 def test_bag_rate_factor_trains_the_bag_as_adam_at_that_multiple_of_the_rate():
     """nb-best-pairs-bag-0.003's bag: stored weights divided by k, the score multiplied by k, one Adam at rate r;
     the same predictions as the bag trained at k x r (up to Adam's epsilon), its L2 penalty on the real weights."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("nb_lstm", ROOT / "benchmarks" / "nb_lstm.py")
-    nb_lstm = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(nb_lstm)
+    nb_lstm = load_benchmark("nb_lstm")
     rng = np.random.default_rng(0)
     features = rng.integers(0, 40, size=(64, 12)).astype("int32")
     labels = (features % 2 == 0).mean(axis=1) > 0.5
