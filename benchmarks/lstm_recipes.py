@@ -32,6 +32,8 @@ Recipes (RECIPES below; notebook 9 writes ``fast`` and ``best`` out as plain Ker
                      nb_lstm.py's ``bag_rate_factor``); ``nb-bag-adam-0.003`` is that bag alone;
 * ``practical-own-gradient-xla``  the practical's math with the input product before the loop and a hand-written
                      backward pass (precomputed_lstm.py, OwnGradientLSTM), and XLA;
+* ``practical-gate-major-xla``  the same math arranged gate by gate around the same products, a hand-written
+                     backward pass (precomputed_lstm.py, GateMajorLSTM), and XLA; see kernel_profile.py;
 * ``practical-precomputed-xla-1-thread``, ``practical-1-thread``  ``practical-precomputed-xla`` and ``practical`` with
                      one intra-op thread; ``...-1-core``: one intra-op and one inter-op thread.
 
@@ -112,6 +114,8 @@ RECIPES["practical-precomputed-xla"] = dict(PRACTICAL, layer="precomputed", jit_
 # Issue 37: the same again, and the recurrent weights' gradient taken after the loop, in one product over all steps
 # (a hand-written backward pass: benchmarks/precomputed_lstm.py, OwnGradientLSTM).
 RECIPES["practical-own-gradient-xla"] = dict(PRACTICAL, layer="own-gradient", jit_compile=True)
+# Issue 37: the same math gate by gate around the same products (precomputed_lstm.py, GateMajorLSTM); kernel_profile.py
+RECIPES["practical-gate-major-xla"] = dict(PRACTICAL, layer="gate-major", jit_compile=True)
 # ... and the input product before the loop with XLA, on one intra-op thread (one core; measured: fewer CPU seconds
 # than on two, RESULTS.md). practical-1-thread: the practical on one intra-op thread, the like-for-like baseline.
 RECIPES["practical-precomputed-xla-1-thread"] = dict(RECIPES["practical-precomputed-xla"], intra_op_threads=1)
@@ -369,6 +373,8 @@ def build_model(recipe: dict):
         LSTM = precomputed_lstm().OwnGradientLSTM
     elif recipe.get("layer") == "halves":
         LSTM = precomputed_lstm().TwoHalvesLSTM
+    elif recipe.get("layer") == "gate-major":
+        LSTM = precomputed_lstm().GateMajorLSTM
     else:
         LSTM = keras.layers.LSTM
     if recipe.get("word_pairs"):

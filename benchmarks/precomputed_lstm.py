@@ -191,3 +191,135 @@ class TwoHalvesLSTM(PrecomputedInputLSTM):
                          for part in (slice(None, half), slice(half, None)))
         last_output, outputs = (ops.concatenate([first[i], second[i]], axis=0) for i in (0, 1))
         return last_output, outputs, [ops.concatenate(pair, axis=0) for pair in zip(first[2], second[2])]
+
+
+class GateMajorLSTM(OwnGradientLSTM):
+    """``OwnGradientLSTM`` arranged gate by gate, to cut the work around the matrix products (issue 37); TensorFlow
+    only. A lever that was tried: in ``kernel_profile.py``'s runs of 2026-12-07 it is no faster than
+    ``PrecomputedInputLSTM`` with XLA (benchmarks/RESULTS.md, "Where the best arrangement's time goes").
+
+    Four changes to what runs around the same products:
+
+    * the input product is one batched product over the four gates, written time first and gate first,
+      ``(4, steps, batch, units)``: no concatenation of the gates and no transposition of the result;
+    * the bias's gradient (a sum over every review's every step, for each gate) is a matrix product with a vector of
+      ones. Left to automatic differentiation in this layout, XLA summed it with a ``reduce-window`` kernel of about
+      7 ms per batch of 64 (``kernel_profile.py``, 2026-12-07; those runs were not kept);
+    * the backward pass is written by hand, as in ``OwnGradientLSTM``, but adds each step's share of the recurrent
+      weights' gradient inside the loop, as automatic differentiation does (``OwnGradientLSTM``, which does it in
+      one large product after the loop, was not faster);
+    * each iteration copies the next step's inputs into the loop's state, so the gates' arithmetic reads a buffer of
+      its own. In a bare XLA loop (a scratch test, not kept) a gates' kernel that read its step's slice of a tensor
+      of every step was not vectorized. Keras' own loop does not show that problem in the profile; whether the
+      copy matters here was not measured.
+
+    Same function, same gradients, the sums in another order: ``tests/test_precomputed_lstm.py``. Other backends,
+    masks, ``go_backwards``, ``unroll``, stateful use and other activations fall back to ``PrecomputedInputLSTM``.
+    """
+
+    def inner_loop(self, sequences, initial_state, mask, training=False):
+        cell = self.cell
+        if (keras.backend.backend() != "tensorflow" or mask is not None or self.go_backwards or self.stateful
+                or self.unroll or cell.activation is not keras.activations.tanh
+                or cell.recurrent_activation is not keras.activations.sigmoid):
+            return PrecomputedInputLSTM.inner_loop(self, sequences, initial_state, mask, training=training)
+        import tensorflow as tf
+
+        units = self.units
+        time_first = tf.transpose(sequences, (1, 0, 2))  # (steps, batch, features)
+        steps, batch, features = tf.shape(time_first)[0], tf.shape(time_first)[1], time_first.shape[2]
+        kernels = tf.stack(tf.split(cell.kernel, 4, axis=1))  # (4, features, units)
+        if training and 0.0 < cell.dropout < 1.0:  # Keras' input masks, drawn first, as PrecomputedInputLSTM does
+            input_masks = cell.get_dropout_mask(sequences[:, 0, :])
+            if not isinstance(input_masks, (list, tuple)):
+                input_masks = [input_masks] * 4
+            inputs = time_first[None] * tf.stack(input_masks)[:, None]  # (4, steps, batch, features)
+        else:
+            inputs = tf.broadcast_to(time_first[None], (4, steps, batch, features))
+        input_part = tf.matmul(tf.reshape(inputs, (4, -1, features)), kernels)  # (4, steps * batch, units)
+        input_part = tf.reshape(input_part, (4, steps, batch, units))
+        if cell.use_bias:
+            input_part = _add_bias(input_part, tf.reshape(cell.bias, (4, 1, 1, units)))
+        h0, c0 = initial_state
+        recurrent_masks = self.recurrent_masks(h0, training)  # (4, batch, units)
+        if recurrent_masks is None:
+            recurrent_masks = tf.ones((4, batch, units), dtype=h0.dtype)
+        recurrent_kernels = tf.stack(tf.split(cell.recurrent_kernel, 4, axis=1))  # (4, units, units)
+        outputs, h, c = _gate_major_loop(input_part, h0, c0, recurrent_kernels, recurrent_masks)
+        outputs = tf.transpose(outputs, (1, 0, 2))
+        return h, outputs if self.return_sequences else h[:, None, :], [h, c]
+
+
+def _add_bias(input_part, bias):
+    """``input_part + bias`` for (4, steps, batch, units) and (4, 1, 1, units); the bias's gradient as a product."""
+    import tensorflow as tf
+
+    @tf.custom_gradient
+    def add(input_part, bias):
+        def gradient(upstream):
+            rows = tf.reshape(upstream, (4, -1, tf.shape(upstream)[-1]))  # (4, steps * batch, units)
+            ones = tf.ones((4, 1, tf.shape(rows)[1]), rows.dtype)
+            return upstream, tf.reshape(tf.matmul(ones, rows), tf.shape(bias))
+
+        return input_part + bias, gradient
+
+    return add(input_part, bias)
+
+
+def _gate_major_loop(input_part, h0, c0, recurrent_kernels, recurrent_masks):
+    """The loop and its hand-written gradient. input_part: (4, steps, batch, units). Returns (every step's h, last
+    h, last c); every step's inputs and saved values are read one iteration ahead, into the loop's state."""
+    import tensorflow as tf
+
+    steps, dtype = tf.shape(input_part)[1], input_part.dtype
+    step_shape = (4,) + tuple(input_part.shape[2:])
+
+    @tf.custom_gradient
+    def loop(input_part, h0, c0, recurrent_kernels):
+        def forward(t, h, c, x_t, hs, cs, tanh_cs, gates):
+            x_next = input_part[:, tf.minimum(t + 1, steps - 1)]  # the next step's inputs, for the next iteration
+            z = x_t + tf.matmul(h[None] * recurrent_masks, recurrent_kernels)  # (4, batch, units)
+            i, f, g, o = tf.sigmoid(z[0]), tf.sigmoid(z[1]), tf.tanh(z[2]), tf.sigmoid(z[3])
+            c = f * c + i * g
+            tanh_c = tf.tanh(c)
+            h = o * tanh_c
+            return (t + 1, h, c, x_next, hs.write(t + 1, h), cs.write(t + 1, c), tanh_cs.write(t, tanh_c),
+                    gates.write(t, tf.stack([i, f, g, o])))
+
+        saved = [tf.TensorArray(dtype, size=steps + 1, element_shape=h0.shape).write(0, h0),  # h_(t-1) at t
+                 tf.TensorArray(dtype, size=steps + 1, element_shape=c0.shape).write(0, c0),  # c_(t-1) at t
+                 tf.TensorArray(dtype, size=steps, element_shape=c0.shape),  # tanh(c_t)
+                 tf.TensorArray(dtype, size=steps, element_shape=step_shape)]  # the gates i, f, g, o
+        _, h, c, _, hs, cs, tanh_cs, gates = tf.while_loop(
+            lambda t, *_: t < steps, forward, (tf.constant(0), h0, c0, input_part[:, 0], *saved))
+        hs, cs, tanh_cs, gates = hs.stack(), cs.stack(), tanh_cs.stack(), gates.stack()
+
+        def gradient(d_outputs, d_h_last, d_c_last):
+            d_c_last = tf.zeros_like(c0) if d_c_last is None else d_c_last
+            d_outputs = tf.zeros_like(hs[1:]) if d_outputs is None else d_outputs
+            kernels_transposed = tf.transpose(recurrent_kernels, (0, 2, 1))
+
+            def backward(t, d_h, d_c, step, d_zs, d_kernels):
+                gate, tanh_c, c_before, h_before, d_output = step
+                earlier = tf.maximum(t - 1, 0)  # the earlier step's values, for the next iteration
+                earlier_step = (gates[earlier], tanh_cs[earlier], cs[earlier], hs[earlier], d_outputs[earlier])
+                i, f, g, o = gate[0], gate[1], gate[2], gate[3]
+                d_h = d_h + d_output
+                d_c = d_c + d_h * o * (1.0 - tanh_c * tanh_c)
+                d_z = tf.stack([d_c * g * i * (1.0 - i), d_c * c_before * f * (1.0 - f), d_c * i * (1.0 - g * g),
+                                d_h * tanh_c * o * (1.0 - o)])
+                d_kernels = d_kernels + tf.matmul(h_before[None] * recurrent_masks, d_z, transpose_a=True)
+                d_h = tf.reduce_sum(tf.matmul(d_z, kernels_transposed) * recurrent_masks, axis=0)
+                return t - 1, d_h, d_c * f, earlier_step, d_zs.write(t, d_z), d_kernels
+
+            last = steps - 1
+            last_step = (gates[last], tanh_cs[last], cs[last], hs[last], d_outputs[last])
+            d_zs = tf.TensorArray(dtype, size=steps, element_shape=step_shape)
+            _, d_h0, d_c0, _, d_zs, d_kernels = tf.while_loop(
+                lambda t, *_: t >= 0, backward,
+                (last, d_h_last, d_c_last, last_step, d_zs, tf.zeros_like(recurrent_kernels)))
+            return tf.transpose(d_zs.stack(), (1, 0, 2, 3)), d_h0, d_c0, d_kernels
+
+        return (hs[1:], h, c), gradient
+
+    return loop(input_part, h0, c0, recurrent_kernels)

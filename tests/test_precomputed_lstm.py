@@ -16,7 +16,7 @@ spec.loader.exec_module(precomputed_lstm)
 SEQUENCES = np.random.default_rng(0).standard_normal((3, 7, 5)).astype("float32")
 
 
-LAYERS = ["PrecomputedInputLSTM", "OwnGradientLSTM", "TwoHalvesLSTM"]
+LAYERS = ["PrecomputedInputLSTM", "OwnGradientLSTM", "TwoHalvesLSTM", "GateMajorLSTM"]
 
 
 def twins(layer="PrecomputedInputLSTM", **settings):
@@ -68,15 +68,22 @@ def test_masked_or_backwards_input_falls_back_to_keras_own_loop(layer):
     np.testing.assert_allclose(ours(SEQUENCES, mask=mask), keras_lstm(SEQUENCES, mask=mask), rtol=1e-5, atol=1e-6)
 
 
-def test_own_gradient_runs_its_own_loop_under_xla_with_keras_gradients_for_the_initial_state(monkeypatch):
-    """OwnGradientLSTM's hand-written backward pass is the one used (no silent fallback), also compiled by XLA as
-    in the benchmark, and its gradients for the initial state match Keras' too. (The masks are checked above.)"""
+HAND_WRITTEN = [("OwnGradientLSTM", "_lstm_loop"), ("GateMajorLSTM", "_gate_major_loop")]
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+@pytest.mark.parametrize("layer, loop_name", HAND_WRITTEN)
+def test_own_gradient_runs_its_own_loop_under_xla_with_keras_gradients_for_the_initial_state(monkeypatch, layer,
+                                                                                           loop_name, batch):
+    """The hand-written backward pass is the one used (no silent fallback), also compiled by XLA as in the
+    benchmark, also for a batch of one, and its gradients for the initial state match Keras' too. (The masks are
+    checked above.)"""
     calls = []
-    loop = precomputed_lstm._lstm_loop
-    monkeypatch.setattr(precomputed_lstm, "_lstm_loop", lambda *args: calls.append(1) or loop(*args))
-    keras_lstm, ours = twins("OwnGradientLSTM")  # no dropout: XLA may draw other random numbers than TensorFlow
-    sequences = tf.constant(SEQUENCES)
-    state = [tf.constant(np.random.default_rng(2).standard_normal((3, 4)).astype("float32")) for _ in range(2)]
+    loop = getattr(precomputed_lstm, loop_name)
+    monkeypatch.setattr(precomputed_lstm, loop_name, lambda *args: calls.append(1) or loop(*args))
+    keras_lstm, ours = twins(layer)  # no dropout: XLA may draw other random numbers than TensorFlow
+    sequences = tf.constant(SEQUENCES[:batch])
+    state = [tf.constant(np.random.default_rng(2).standard_normal((batch, 4)).astype("float32")) for _ in range(2)]
 
     def gradients(lstm):
         with tf.GradientTape() as tape:
@@ -90,9 +97,10 @@ def test_own_gradient_runs_its_own_loop_under_xla_with_keras_gradients_for_the_i
     assert calls  # traced through the hand-written loop, not Keras' own
 
 
-def test_own_gradient_falls_back_where_it_does_not_apply(monkeypatch):
-    monkeypatch.setattr(precomputed_lstm, "_lstm_loop", None)  # any use of it would fail
-    keras_lstm, ours = twins("OwnGradientLSTM", activation="relu")
+@pytest.mark.parametrize("layer, loop_name", HAND_WRITTEN)
+def test_own_gradient_falls_back_where_it_does_not_apply(monkeypatch, layer, loop_name):
+    monkeypatch.setattr(precomputed_lstm, loop_name, None)  # any use of it would fail
+    keras_lstm, ours = twins(layer, activation="relu")
     np.testing.assert_allclose(ours(SEQUENCES, training=True), keras_lstm(SEQUENCES, training=True), rtol=1e-5,
                                atol=1e-6)
 
