@@ -178,6 +178,49 @@ def test_the_lstm_beside_nbsvms_features_runs_in_smoke_mode(tmp_path):
     assert "avx" in " ".join(report["machine"]["cpu_vector_flags"]) or not report["machine"]["cpu_flags"]
 
 
+def test_the_kernel_profile_runs_in_smoke_mode(tmp_path):
+    """kernel_profile.py trains the best arrangement and the gate-major lever (XLA, one core) and splits a batch's
+    kernels into products, other kernels in and outside the loops, and the rest."""
+    env = dict(os.environ, LABUTILS_DATA_DIR=str(shared_data_dir()))
+    out = tmp_path / "kernels.json"
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "kernel_profile.py"), "--smoke", "--json",
+                           str(out)], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(out.read_text())
+    assert [r["recipe"] for r in report["results"]] == ["practical-precomputed-xla", "practical-gate-major-xla"]
+    for result in report["results"]:
+        parts = result["ms_per_batch"]
+        assert parts["products in loops"] > 0 and parts["products outside loops"] > 0
+        assert parts["other kernels in loops"] > 0 and result["lstm_products_gflop_per_s"] > 0
+        assert result["top_kernels"] and report["large_product_gflop_per_s"] > 0
+    assert "LSTM products' GFLOP/s" in done.stdout
+
+
+def test_the_kernel_profile_counts_a_kernel_once_and_knows_which_ran_in_a_loop(tmp_path):
+    """A kernel is an event inside one compiled run (ThunkExecutor::Execute); inside two, it ran in a loop's body.
+    Keras' events around the compiled code are not kernels."""
+    from tensorflow.tsl.profiler.protobuf import xplane_pb2
+
+    profile = load_benchmark("kernel_profile")
+    space = xplane_pb2.XSpace()
+    plane = space.planes.add(name="/host:CPU")
+    names = ["multi_step_on_iterator", profile.EXECUTE, "MatMul.1", "while.1", "MatMul.2", "add_fusion", "copy.1"]
+    for key, name in enumerate(names, 1):
+        plane.event_metadata[key].name = name
+    line = plane.lines.add()
+    for key, start, duration in [(1, 0, 300), (2, 10, 200), (3, 20, 10), (4, 40, 100), (2, 45, 40), (5, 50, 10),
+                                 (6, 65, 10), (2, 90, 40), (5, 95, 10), (6, 110, 10), (7, 150, 20)]:
+        line.events.add(metadata_id=key, offset_ps=start * 10**9, duration_ps=duration * 10**9)
+    (tmp_path / "host.xplane.pb").write_bytes(space.SerializeToString())
+    kernels = profile.kernel_times(str(tmp_path))
+    assert kernels == {"MatMul.1": (10.0, 1, False), "while.1": (100.0, 1, False), "MatMul.2": (20.0, 2, True),
+                       "add_fusion": (20.0, 2, True), "copy.1": (20.0, 1, False)}
+    parts = profile.split_time(kernels, batches=1)
+    assert parts["products in loops"] == 20.0 and parts["other kernels in loops"] == 20.0
+    assert parts["products outside loops"] == 10.0 and parts["other kernels outside loops"] == 20.0
+    assert parts["loop bookkeeping"] == 60.0 and parts["every kernel"] == 130.0
+
+
 def test_nbsvm_features_come_from_the_training_reviews_only():
     """Feature ids start at 1 (0 pads, ratio 0); a word or pair never seen in training is dropped."""
     nb_lstm = load_benchmark("nb_lstm")
