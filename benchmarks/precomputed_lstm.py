@@ -26,14 +26,20 @@ from keras import ops
 class PrecomputedInputLSTM(keras.layers.LSTM):
     """``keras.layers.LSTM`` whose input product runs once for all steps, outside the recurrent loop."""
 
+    def input_masks(self, sequences, training):
+        """Keras' four input dropout masks, one per gate, each (batch, features); None without them. Drawn before the
+        recurrent masks, as Keras' cell draws them."""
+        if training and 0.0 < self.cell.dropout < 1.0:
+            input_masks = self.cell.get_dropout_mask(sequences[:, 0, :])  # one per gate (implementation 1), or one
+            return list(input_masks) if isinstance(input_masks, (list, tuple)) else [input_masks] * 4
+        return None
+
     def input_part(self, sequences, training):
         """``x_t W + b`` for every step at once, with Keras' input dropout masks: (batch, steps, 4 * units)."""
         cell = self.cell
-        if training and 0.0 < cell.dropout < 1.0:
+        input_masks = self.input_masks(sequences, training)
+        if input_masks is not None:
             input_kernels = ops.split(cell.kernel, 4, axis=1)
-            input_masks = cell.get_dropout_mask(sequences[:, 0, :])  # one per gate (implementation 1), or one shared
-            if not isinstance(input_masks, (list, tuple)):
-                input_masks = [input_masks] * 4
             input_part = ops.concatenate([ops.matmul(sequences * ops.expand_dims(input_masks[gate], 1),
                                                      input_kernels[gate]) for gate in range(4)], axis=-1)
         else:
@@ -96,9 +102,7 @@ class OwnGradientLSTM(PrecomputedInputLSTM):
 
     def inner_loop(self, sequences, initial_state, mask, training=False):
         cell = self.cell
-        if (keras.backend.backend() != "tensorflow" or mask is not None or self.go_backwards or self.stateful
-                or self.unroll or cell.activation is not keras.activations.tanh
-                or cell.recurrent_activation is not keras.activations.sigmoid):
+        if not _hand_written_loop_applies(self, mask):
             return super().inner_loop(sequences, initial_state, mask, training=training)  # not this layer's case
         import tensorflow as tf
 
@@ -111,6 +115,15 @@ class OwnGradientLSTM(PrecomputedInputLSTM):
         outputs, h, c = _lstm_loop(tf.transpose(input_part, (1, 0, 2)), h0, c0, recurrent_kernels, recurrent_masks)
         outputs = tf.transpose(outputs, (1, 0, 2))
         return h, outputs if self.return_sequences else h[:, None, :], [h, c]
+
+
+def _hand_written_loop_applies(layer, mask) -> bool:
+    """Whether a hand-written loop computes what Keras' would: TensorFlow, no mask, forwards, not stateful, not
+    unrolled, tanh and sigmoid."""
+    cell = layer.cell
+    return (keras.backend.backend() == "tensorflow" and mask is None and not layer.go_backwards
+            and not layer.stateful and not layer.unroll and cell.activation is keras.activations.tanh
+            and cell.recurrent_activation is keras.activations.sigmoid)
 
 
 def _lstm_loop(input_part, h0, c0, recurrent_kernels, recurrent_masks):
@@ -193,51 +206,45 @@ class TwoHalvesLSTM(PrecomputedInputLSTM):
         return last_output, outputs, [ops.concatenate(pair, axis=0) for pair in zip(first[2], second[2])]
 
 
-class GateMajorLSTM(OwnGradientLSTM):
-    """``OwnGradientLSTM`` arranged gate by gate, to cut the work around the matrix products (issue 37); TensorFlow
-    only. A lever that was tried: in ``kernel_profile.py``'s runs of 2026-12-07 it is no faster than
+class GateMajorLSTM(PrecomputedInputLSTM):
+    """``PrecomputedInputLSTM`` arranged gate by gate, with a hand-written backward pass (issue 37); TensorFlow only.
+    A lever that was tried: in ``kernel_profile.py``'s runs of 2026-12-07 it is no faster than
     ``PrecomputedInputLSTM`` with XLA (benchmarks/RESULTS.md, "Where the best arrangement's time goes").
 
-    Four changes to what runs around the same products:
+    It was meant to do less work around the same products:
 
-    * the input product is one batched product over the four gates, written time first and gate first,
-      ``(4, steps, batch, units)``: no concatenation of the gates and no transposition of the result;
+    * the input product is one batched product over the four gates, whose result is already time first and gate
+      first, ``(4, steps, batch, units)``: it needs no concatenation of the gates and no transposition (the layer's
+      input and output, and the gradient for the input product, are still transposed);
     * the bias's gradient (a sum over every review's every step, for each gate) is a matrix product with a vector of
-      ones. Left to automatic differentiation in this layout, XLA summed it with a ``reduce-window`` kernel of about
-      7 ms per batch of 64 (``kernel_profile.py``, 2026-12-07; those runs were not kept);
-    * the backward pass is written by hand, as in ``OwnGradientLSTM``, but adds each step's share of the recurrent
+      ones. Left to automatic differentiation in this layout, XLA summed it with a ``reduce-window`` kernel (seen in
+      a profile that was not kept);
+    * the backward pass is written by hand, as in ``OwnGradientLSTM``, and adds each step's share of the recurrent
       weights' gradient inside the loop, as automatic differentiation does (``OwnGradientLSTM``, which does it in
       one large product after the loop, was not faster);
     * each iteration copies the next step's inputs into the loop's state, so the gates' arithmetic reads a buffer of
       its own. In a bare XLA loop (a scratch test, not kept) a gates' kernel that read its step's slice of a tensor
-      of every step was not vectorized. Keras' own loop does not show that problem in the profile; whether the
-      copy matters here was not measured.
+      of every step was not vectorized; whether the copy matters here was not measured.
 
     Same function, same gradients, the sums in another order: ``tests/test_precomputed_lstm.py``. Other backends,
     masks, ``go_backwards``, ``unroll``, stateful use and other activations fall back to ``PrecomputedInputLSTM``.
     """
 
     def inner_loop(self, sequences, initial_state, mask, training=False):
-        cell = self.cell
-        if (keras.backend.backend() != "tensorflow" or mask is not None or self.go_backwards or self.stateful
-                or self.unroll or cell.activation is not keras.activations.tanh
-                or cell.recurrent_activation is not keras.activations.sigmoid):
-            return PrecomputedInputLSTM.inner_loop(self, sequences, initial_state, mask, training=training)
+        if not _hand_written_loop_applies(self, mask):
+            return super().inner_loop(sequences, initial_state, mask, training=training)
         import tensorflow as tf
 
-        units = self.units
+        cell, units = self.cell, self.units
         time_first = tf.transpose(sequences, (1, 0, 2))  # (steps, batch, features)
         steps, batch, features = tf.shape(time_first)[0], tf.shape(time_first)[1], time_first.shape[2]
         kernels = tf.stack(tf.split(cell.kernel, 4, axis=1))  # (4, features, units)
-        if training and 0.0 < cell.dropout < 1.0:  # Keras' input masks, drawn first, as PrecomputedInputLSTM does
-            input_masks = cell.get_dropout_mask(sequences[:, 0, :])
-            if not isinstance(input_masks, (list, tuple)):
-                input_masks = [input_masks] * 4
-            inputs = time_first[None] * tf.stack(input_masks)[:, None]  # (4, steps, batch, features)
-        else:
-            inputs = tf.broadcast_to(time_first[None], (4, steps, batch, features))
-        input_part = tf.matmul(tf.reshape(inputs, (4, -1, features)), kernels)  # (4, steps * batch, units)
-        input_part = tf.reshape(input_part, (4, steps, batch, units))
+        input_masks = self.input_masks(sequences, training)  # drawn first, as Keras' cell draws them
+        if input_masks is None:  # one copy of the inputs, shared by the four gates' products
+            inputs = tf.reshape(time_first, (1, -1, features))
+        else:  # each gate's own masked copy: (4, steps * batch, features)
+            inputs = tf.reshape(time_first[None] * tf.stack(input_masks)[:, None], (4, -1, features))
+        input_part = tf.reshape(tf.matmul(inputs, kernels), (4, steps, batch, units))
         if cell.use_bias:
             input_part = _add_bias(input_part, tf.reshape(cell.bias, (4, 1, 1, units)))
         h0, c0 = initial_state
@@ -295,8 +302,10 @@ def _gate_major_loop(input_part, h0, c0, recurrent_kernels, recurrent_masks):
         hs, cs, tanh_cs, gates = hs.stack(), cs.stack(), tanh_cs.stack(), gates.stack()
 
         def gradient(d_outputs, d_h_last, d_c_last):
-            d_c_last = tf.zeros_like(c0) if d_c_last is None else d_c_last
+            # an output nobody used may come as None (TensorFlow usually passes zeros)
             d_outputs = tf.zeros_like(hs[1:]) if d_outputs is None else d_outputs
+            d_h_last = tf.zeros_like(h0) if d_h_last is None else d_h_last
+            d_c_last = tf.zeros_like(c0) if d_c_last is None else d_c_last
             kernels_transposed = tf.transpose(recurrent_kernels, (0, 2, 1))
 
             def backward(t, d_h, d_c, step, d_zs, d_kernels):

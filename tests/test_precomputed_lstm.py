@@ -17,6 +17,7 @@ SEQUENCES = np.random.default_rng(0).standard_normal((3, 7, 5)).astype("float32"
 
 
 LAYERS = ["PrecomputedInputLSTM", "OwnGradientLSTM", "TwoHalvesLSTM", "GateMajorLSTM"]
+HAND_WRITTEN = [("OwnGradientLSTM", "_lstm_loop"), ("GateMajorLSTM", "_gate_major_loop")]  # layer, its loop
 
 
 def twins(layer="PrecomputedInputLSTM", **settings):
@@ -41,12 +42,20 @@ def test_same_outputs_when_predicting(return_sequences, layer):
 @pytest.mark.parametrize("layer", LAYERS)
 @pytest.mark.parametrize("return_sequences", [False, True])
 @pytest.mark.parametrize("recurrent_dropout", [0.2, 0.0])
-def test_same_dropout_masks_outputs_and_gradients_when_training(recurrent_dropout, return_sequences, layer):
+@pytest.mark.parametrize("steps", [7, 1])
+def test_same_dropout_masks_outputs_and_gradients_when_training(monkeypatch, steps, recurrent_dropout,
+                                                                return_sequences, layer):
     """With the practical's dropout 0.2 (and recurrent 0.2 or 0): the same masks, drawn in the same order, and the
-    same gradients for the weights and for the inputs, whether every step's output is used or the last one only."""
+    same gradients for the weights and for the inputs, whether every step's output is used or the last one only,
+    for reviews of several steps or of one. A layer with a hand-written loop is checked through that loop."""
+    calls = []
+    loop_name = dict(HAND_WRITTEN).get(layer)
+    if loop_name:
+        loop = getattr(precomputed_lstm, loop_name)
+        monkeypatch.setattr(precomputed_lstm, loop_name, lambda *args: calls.append(1) or loop(*args))
     keras_lstm, ours = twins(layer, dropout=0.2, recurrent_dropout=recurrent_dropout, return_sequences=return_sequences)
     results = []
-    sequences = tf.constant(SEQUENCES)
+    sequences = tf.constant(SEQUENCES[:, :steps])
     for lstm in (keras_lstm, ours):
         with tf.GradientTape() as tape:
             tape.watch(sequences)
@@ -56,7 +65,8 @@ def test_same_dropout_masks_outputs_and_gradients_when_training(recurrent_dropou
     np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-5, atol=1e-6)
     for ours_gradient, keras_gradient in zip(results[1][1], results[0][1]):
         np.testing.assert_allclose(ours_gradient, keras_gradient, rtol=1e-4, atol=1e-5)
-    assert not np.allclose(results[0][0], keras_lstm(SEQUENCES))  # dropout did act while training
+    assert not np.allclose(results[0][0], keras_lstm(sequences))  # dropout did act while training
+    assert bool(calls) == bool(loop_name)  # no silent fallback to Keras' own loop
 
 
 @pytest.mark.parametrize("layer", LAYERS)
@@ -68,16 +78,13 @@ def test_masked_or_backwards_input_falls_back_to_keras_own_loop(layer):
     np.testing.assert_allclose(ours(SEQUENCES, mask=mask), keras_lstm(SEQUENCES, mask=mask), rtol=1e-5, atol=1e-6)
 
 
-HAND_WRITTEN = [("OwnGradientLSTM", "_lstm_loop"), ("GateMajorLSTM", "_gate_major_loop")]
-
-
 @pytest.mark.parametrize("batch", [1, 3])
 @pytest.mark.parametrize("layer, loop_name", HAND_WRITTEN)
 def test_own_gradient_runs_its_own_loop_under_xla_with_keras_gradients_for_the_initial_state(monkeypatch, layer,
                                                                                            loop_name, batch):
     """The hand-written backward pass is the one used (no silent fallback), also compiled by XLA as in the
-    benchmark, also for a batch of one, and its gradients for the initial state match Keras' too. (The masks are
-    checked above.)"""
+    benchmark (traced, as Keras' ``fit`` traces, for any batch size), also for a batch of one, and its gradients for
+    the initial state match Keras' too. (The masks are checked above.)"""
     calls = []
     loop = getattr(precomputed_lstm, loop_name)
     monkeypatch.setattr(precomputed_lstm, loop_name, lambda *args: calls.append(1) or loop(*args))
@@ -85,14 +92,16 @@ def test_own_gradient_runs_its_own_loop_under_xla_with_keras_gradients_for_the_i
     sequences = tf.constant(SEQUENCES[:batch])
     state = [tf.constant(np.random.default_rng(2).standard_normal((batch, 4)).astype("float32")) for _ in range(2)]
 
-    def gradients(lstm):
+    def gradients(lstm, sequences, state):
         with tf.GradientTape() as tape:
             tape.watch([sequences] + state)
             loss = tf.reduce_sum(lstm(sequences, initial_state=state, training=True) ** 2)
         return tape.gradient(loss, lstm.trainable_weights + [sequences] + state)
 
-    compiled = tf.function(gradients, jit_compile=True)
-    for ours_gradient, keras_gradient in zip(compiled(ours), gradients(keras_lstm)):
+    any_batch = [tf.TensorSpec((None,) + SEQUENCES.shape[1:]), [tf.TensorSpec((None, 4))] * 2]
+    compiled = tf.function(lambda sequences, state: gradients(ours, sequences, state), input_signature=any_batch,
+                           jit_compile=True)
+    for ours_gradient, keras_gradient in zip(compiled(sequences, state), gradients(keras_lstm, sequences, state)):
         np.testing.assert_allclose(ours_gradient, keras_gradient, rtol=1e-4, atol=1e-5)
     assert calls  # traced through the hand-written loop, not Keras' own
 
