@@ -63,6 +63,8 @@ are recorded beside them, because a shared or virtual machine's wall clock can b
         --recipes practical,practical-xla,practical-precomputed-xla --seeds 42,1 --epochs 2
                                                              # as a CPU without AVX-512 would run it (issue 37)
     python benchmarks/lstm_recipes.py --profile             # where the practical's epoch goes, and its floor
+                                                             # (an estimate; kernel_profile.py measures an
+                                                             # XLA-compiled step kernel by kernel)
     python benchmarks/lstm_recipes.py --smoke               # tiny slices, in this process: checks every code path
 
 ``--json FILE`` saves everything; the results by hand go to benchmarks/RESULTS.md. Not a test: speed lives here,
