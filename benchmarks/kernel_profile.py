@@ -16,12 +16,17 @@ XLA report each kernel it runs). The kernels' time per batch is split into:
 * **the rest**: the profiled epoch's CPU seconds less every kernel (Keras, Python, the input pipeline, the profiler).
 
 The classes come from the kernels' names (HLO names that XLA takes from TensorFlow's operations), and "in a loop"
-from the trace: a kernel inside a ``while`` kernel. Checked with TensorFlow 2.21.0; another version may name its
-events otherwise (the script stops when it finds no kernel). The JSON keeps every kernel with its class.
+from the trace: a kernel inside a ``while`` kernel. The trace's ``end: ...`` events (the executor finishing a
+kernel) are not kernels; their time falls to the loops' bookkeeping or to the rest. Checked with TensorFlow 2.21.0;
+another version may name its events otherwise (the script stops when it finds no kernel). The JSON keeps every
+kernel with its class. The split of the operations (the input product outside the loops, the three recurrent
+products inside) holds for the layers that do the input product before the loop and let the loop's gradient run
+step by step: ``precomputed``, ``gate-major`` and ``halves``; the script refuses the others.
 
 For scale it also times one large product (2,048 x 2,048 x 2,048) on the same thread, with TensorFlow's own kernel
-and compiled by XLA. The profiler costs time (compare the two CPU figures per batch), and more for a recipe with
-more kernels: compare the parts of two recipes with care.
+and compiled by XLA. The profiler costs time (compare the two CPU figures per batch), and its cost differed between
+the two recipes measured: compare the parts of two recipes with care. The epoch timed without the profiler still
+runs with XLA's trace flag on; what the flag alone costs was not measured.
 
     python benchmarks/kernel_profile.py                     # the best arrangement and the gate-major lever
     python benchmarks/kernel_profile.py --recipes practical-precomputed-xla --batches 50 --json out.json
@@ -45,6 +50,8 @@ from pathlib import Path
 
 DEFAULT_RECIPES = ("practical-precomputed-xla", "practical-gate-major-xla")
 EXECUTE = "ThunkExecutor::Execute"  # the profiler's event for one run of compiled code: a step, or a loop's body
+FINISHED = "end: "  # the profiler's event for the executor finishing a kernel: not a kernel
+LAYERS = ("precomputed", "gate-major", "halves")  # the input product before the loop, the loop's gradient step by step
 PRODUCT = re.compile(r"(BatchMatMul(V\d)?|MatMul|dot|Einsum|einsum)([._]|$)")
 LOOP = re.compile(r"while(\.|$)")
 PARTS = ("products in loops", "products outside loops", "other kernels in loops", "loop bookkeeping",
@@ -82,7 +89,7 @@ def kernel_times(logdir: str) -> dict[str, tuple[float, int, bool]]:
                 inside_execute = any(other == EXECUTE for _, other in enclosing)
                 if name == EXECUTE:
                     executes += 1
-                elif inside_execute:
+                elif inside_execute and not name.startswith(FINISHED):
                     total = totals[name]
                     total[0] += duration / 1e9
                     total[1] += 1
@@ -240,12 +247,17 @@ def main(argv: list[str] | None = None) -> dict:
     tf.config.threading.set_intra_op_parallelism_threads(1)  # one thread: kernels one after another
     tf.config.threading.set_inter_op_parallelism_threads(1)
     names = [name.strip() for name in args.recipes.split(",") if name.strip()]
+    if not names:
+        parser.error("name at least one recipe")
     for name in names:
         recipe = lstm_recipes.RECIPES.get(name)
         if recipe is None:
             parser.error(f"unknown recipe {name!r}")
         if not recipe.get("jit_compile") or recipe.get("kind"):
             parser.error(f"{name}: not an XLA-compiled recipe of the practical's LSTM")
+        if recipe.get("layer") not in LAYERS:
+            parser.error(f"{name}: its layer does not do the input product before the loop and the loop's gradient "
+                         f"step by step ({', '.join(LAYERS)} do), so its products would be miscounted")
         if (recipe.get("by_length") or recipe.get("word_pairs") or recipe.get("conv_filters")
                 or recipe.get("bidirectional") or recipe.get("stacked", 1) != 1 or recipe.get("pooling") == "max"):
             parser.error(f"{name}: not the practical's shape (one LSTM on padded reviews); its operations would be "

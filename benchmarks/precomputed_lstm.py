@@ -208,14 +208,16 @@ class TwoHalvesLSTM(PrecomputedInputLSTM):
 
 class GateMajorLSTM(PrecomputedInputLSTM):
     """``PrecomputedInputLSTM`` arranged gate by gate, with a hand-written backward pass (issue 37); TensorFlow only.
-    A lever that was tried: in ``kernel_profile.py``'s runs of 2026-12-07 it is no faster than
-    ``PrecomputedInputLSTM`` with XLA (benchmarks/RESULTS.md, "Where the best arrangement's time goes").
+    A lever that was tried: in ``kernel_profile.py``'s runs of 2026-12-07 it gave no reliable saving over
+    ``PrecomputedInputLSTM`` with XLA, 2.6-3.8 % faster on one occasion, from 1.8 ms faster to 2.5 ms slower per
+    batch on another (benchmarks/RESULTS.md, "Where the best arrangement's time goes").
 
     It was meant to do less work around the same products:
 
     * the input product is one batched product over the four gates, whose result is already time first and gate
       first, ``(4, steps, batch, units)``: it needs no concatenation of the gates and no transposition (the layer's
-      input and output, and the gradient for the input product, are still transposed);
+      input and output, and the gradient for the input product, are still transposed, and each step's gates are
+      stacked in the loop);
     * the bias's gradient (a sum over every review's every step, for each gate) is a matrix product with a vector of
       ones. Left to automatic differentiation in this layout, XLA summed it with a ``reduce-window`` kernel (seen in
       a profile that was not kept);

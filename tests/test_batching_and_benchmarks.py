@@ -191,21 +191,21 @@ def test_the_kernel_profile_runs_in_smoke_mode(tmp_path):
     (result,) = report["results"]
     parts = result["ms_per_batch"]
     assert parts["products in loops"] > 0 and parts["products outside loops"] > 0
-    assert parts["other kernels in loops"] > 0 and parts["loop bookkeeping"] >= 0
-    assert abs(sum(parts[part] for part in ("products outside loops", "other kernels outside loops", "loops", "the rest"))
-               - result["profiled_cpu_ms_per_batch"]) < 0.1
+    assert parts["other kernels in loops"] > 0 and parts["loop bookkeeping"] >= 0  # no kernel counted twice
+    assert parts["every kernel"] <= result["profiled_cpu_ms_per_batch"]
     assert result["gflop_per_s"]["products in loops"] > 0 and report["large_product"]["gflop_per_s"]["xla"] > 0
     assert {kernel["class"] for kernel in result["kernels"]} >= {"loops", "products in loops"}
     assert "LSTM GFLOP/s of products" in done.stdout
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "kernel_profile.py"), "--recipes", "practical"],
-                          capture_output=True, text=True, env=env, timeout=600)
-    assert done.returncode == 2 and "not an XLA-compiled recipe" in done.stderr
+    for recipe, refusal in [("practical", "not an XLA-compiled recipe"), ("practical-xla", "miscounted")]:
+        done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "kernel_profile.py"), "--recipes", recipe],
+                              capture_output=True, text=True, env=env, timeout=600)
+        assert done.returncode == 2 and refusal in done.stderr
 
 
 def test_the_kernel_profile_counts_a_kernel_once_and_knows_which_ran_in_a_loop(tmp_path):
     """A kernel is an event inside a compiled run (ThunkExecutor::Execute) of its thread; inside a while kernel, it
-    ran in a loop, and a loop inside a loop adds only its kernels. Keras' events around the compiled code are not
-    kernels, whatever order the trace lists them in."""
+    ran in a loop, and a loop inside a loop adds only its kernels. Keras' events around the compiled code and the
+    executor's "end: ..." events are not kernels, whatever order the trace lists them in."""
     import random
 
     from tensorflow.tsl.profiler.protobuf import xplane_pb2
@@ -215,12 +215,13 @@ def test_the_kernel_profile_counts_a_kernel_once_and_knows_which_ran_in_a_loop(t
     space.planes.add(name="/device:GPU:0").lines.add().events.add(metadata_id=1, offset_ps=0, duration_ps=10**12)
     plane = space.planes.add(name="/host:CPU")
     names = ["multi_step_on_iterator", profile.EXECUTE, "MatMul.1", "while.1", "MatMul.2", "add_fusion", "copy.1",
-             "while.2", "tanh_fusion"]
+             "while.2", "tanh_fusion", "end: tanh_fusion"]
     for key, name in enumerate(names, 1):
         plane.event_metadata[key].name = name
     step = [(1, 0, 300), (2, 10, 200), (3, 20, 10), (4, 40, 100),  # Keras' call, the step, a product, a loop
             (2, 45, 40), (5, 50, 10), (6, 65, 10),  # the loop's first body: a product, a kernel
-            (2, 90, 40), (5, 95, 10), (6, 110, 10), (8, 112, 10), (2, 112, 10), (9, 112, 10),  # a loop in the loop
+            (2, 90, 40), (5, 95, 10), (6, 106, 4),  # its second body: the same two kernels,
+            (8, 111, 12), (2, 112, 10), (9, 113, 8), (10, 121, 1),  # and a loop inside it, whose kernel ends
             (7, 150, 20), (7, 250, 20)]  # a kernel of the step; an event after the step, not a kernel
     random.Random(0).shuffle(step)
     for lines in range(2):  # two threads, each with one step
@@ -230,12 +231,12 @@ def test_the_kernel_profile_counts_a_kernel_once_and_knows_which_ran_in_a_loop(t
     (tmp_path / "host.xplane.pb").write_bytes(space.SerializeToString())
     kernels = profile.kernel_times(str(tmp_path))
     assert kernels == {"MatMul.1": (20.0, 2, False), "while.1": (200.0, 2, False), "MatMul.2": (40.0, 4, True),
-                       "add_fusion": (40.0, 4, True), "while.2": (20.0, 2, True), "tanh_fusion": (20.0, 2, True),
+                       "add_fusion": (28.0, 4, True), "while.2": (24.0, 2, True), "tanh_fusion": (16.0, 2, True),
                        "copy.1": (40.0, 2, False)}
     parts = profile.split_time(kernels, batches=2)
-    assert parts["products in loops"] == 20.0 and parts["other kernels in loops"] == 30.0
+    assert parts["products in loops"] == 20.0 and parts["other kernels in loops"] == 22.0
     assert parts["products outside loops"] == 10.0 and parts["other kernels outside loops"] == 20.0
-    assert parts["loop bookkeeping"] == 50.0 and parts["every kernel"] == 130.0
+    assert parts["loop bookkeeping"] == 58.0 and parts["every kernel"] == 130.0
 
 
 def test_nbsvm_features_come_from_the_training_reviews_only():

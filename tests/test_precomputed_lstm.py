@@ -80,8 +80,8 @@ def test_masked_or_backwards_input_falls_back_to_keras_own_loop(layer):
 
 @pytest.mark.parametrize("batch", [1, 3])
 @pytest.mark.parametrize("layer, loop_name", HAND_WRITTEN)
-def test_own_gradient_runs_its_own_loop_under_xla_with_keras_gradients_for_the_initial_state(monkeypatch, layer,
-                                                                                           loop_name, batch):
+def test_hand_written_loops_run_under_xla_with_keras_gradients_for_the_initial_state(monkeypatch, layer, loop_name,
+                                                                                    batch):
     """The hand-written backward pass is the one used (no silent fallback), also compiled by XLA as in the
     benchmark (traced, as Keras' ``fit`` traces, for any batch size), also for a batch of one, and its gradients for
     the initial state match Keras' too. (The masks are checked above.)"""
@@ -107,7 +107,7 @@ def test_own_gradient_runs_its_own_loop_under_xla_with_keras_gradients_for_the_i
 
 
 @pytest.mark.parametrize("layer, loop_name", HAND_WRITTEN)
-def test_own_gradient_falls_back_where_it_does_not_apply(monkeypatch, layer, loop_name):
+def test_hand_written_loops_fall_back_where_they_do_not_apply(monkeypatch, layer, loop_name):
     monkeypatch.setattr(precomputed_lstm, loop_name, None)  # any use of it would fail
     keras_lstm, ours = twins(layer, activation="relu")
     np.testing.assert_allclose(ours(SEQUENCES, training=True), keras_lstm(SEQUENCES, training=True), rtol=1e-5,
