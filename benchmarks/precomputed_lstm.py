@@ -208,9 +208,8 @@ class TwoHalvesLSTM(PrecomputedInputLSTM):
 
 class GateMajorLSTM(PrecomputedInputLSTM):
     """``PrecomputedInputLSTM`` arranged gate by gate, with a hand-written backward pass (issue 37); TensorFlow only.
-    A lever that was tried: in ``kernel_profile.py``'s runs of 2026-12-07 it gave no reliable saving over
-    ``PrecomputedInputLSTM`` with XLA, 2.6-3.8 % faster on one occasion, from 1.8 ms faster to 2.5 ms slower per
-    batch on another (benchmarks/RESULTS.md, "Where the best arrangement's time goes").
+    A lever that was tried: in ``kernel_profile.py``'s runs it saved a little over ``PrecomputedInputLSTM`` with
+    XLA, not reliably (the figures: benchmarks/RESULTS.md, "Where the best arrangement's time goes").
 
     It was meant to do less work around the same products:
 

@@ -180,7 +180,8 @@ def test_the_lstm_beside_nbsvms_features_runs_in_smoke_mode(tmp_path):
 
 def test_the_kernel_profile_runs_in_smoke_mode(tmp_path):
     """kernel_profile.py trains the gate-major lever (XLA, one thread) and splits a batch's kernels into products,
-    other kernels in and outside the loops, bookkeeping and the rest, which add up to the profiled batch."""
+    other kernels in and outside the loops, and bookkeeping, all inside the profiled batch; it refuses a recipe
+    whose products it would miscount."""
     env = dict(os.environ, LABUTILS_DATA_DIR=str(shared_data_dir()))
     out = tmp_path / "kernels.json"
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "kernel_profile.py"), "--smoke", "--recipes",
