@@ -15,6 +15,12 @@ XLA report each kernel it runs). The kernels' time per batch is split into:
 * **other kernels outside the loops**: by the code, the embedding, the input masks, layout changes and Adam;
 * **the rest**: the profiled epoch's CPU seconds less every kernel (Keras, Python, the input pipeline, the profiler).
 
+A kernel that XLA hands to a library (``ynn_fusion``, ``xnn_fusion``, ``onednn_fusion``: YNNPACK, XNNPACK,
+oneDNN) counts as an "other kernel", though it may hold products; the script reports their time apart
+(``library_ms_per_batch``), and where it is large the products' speed is overstated. TensorFlow 2.21.0 runs one
+small such kernel outside the loops by default; ``XLA_FLAGS=--xla_cpu_experimental_ynn_fusion_type=dot`` moves two of
+the loops' products there.
+
 The classes come from the kernels' names (HLO names that XLA takes from TensorFlow's operations), and "in a loop"
 from the trace: a kernel inside a ``while`` kernel. The trace's ``end: ...`` events (the executor finishing a
 kernel) are not kernels; their time falls to the loops' bookkeeping or to the rest. Checked with TensorFlow 2.21.0;
@@ -54,6 +60,7 @@ FINISHED = "end: "  # the profiler's event for the executor finishing a kernel: 
 LAYERS = ("precomputed", "gate-major", "halves")  # the input product before the loop, the loop's gradient step by step
 PRODUCT = re.compile(r"(BatchMatMul(V\d)?|MatMul|dot|Einsum|einsum)([._]|$)")
 LOOP = re.compile(r"while(\.|$)")
+LIBRARY = re.compile(r"(ynn|xnn|onednn)_fusion([._]|$)")  # kernels XLA hands to YNNPACK, XNNPACK or oneDNN
 PARTS = ("products in loops", "products outside loops", "other kernels in loops", "loop bookkeeping",
          "other kernels outside loops")
 TRACEME = "--xla_cpu_enable_xprof_traceme=true"
@@ -122,6 +129,11 @@ def split_time(kernels: dict[str, tuple[float, int, bool]], batches: int) -> dic
     return {name: round(ms, 2) for name, ms in parts.items()}
 
 
+def library_ms(kernels: dict[str, tuple[float, int, bool]], batches: int) -> float:
+    """Milliseconds per batch in kernels XLA handed to a library: counted as other kernels, they may hold products."""
+    return round(sum(ms for name, (ms, _, _) in kernels.items() if LIBRARY.match(name)) / batches, 2)
+
+
 def large_product_rates(size: int) -> dict:
     """GFLOP per second of one size x size x size product on this thread, TensorFlow's kernel and XLA's, median
     of 5."""
@@ -188,6 +200,7 @@ def profile(name: str, recipe: dict, batches: int, smoke: bool) -> dict:
         "recipe": name, "layer": recipe.get("layer", "keras"), "batches": batches, "reviews": reviews,
         "maxlen": recipe["maxlen"], "wall_ms_per_batch": round(wall_ms, 1), "cpu_ms_per_batch": round(cpu_ms, 1),
         "profiled_cpu_ms_per_batch": round(profiled_ms, 1), "ms_per_batch": parts,
+        "library_ms_per_batch": library_ms(kernels, batches),
         "lstm_gflop_per_batch": round((flop_in_loops + flop_outside) / batches / 1e9, 2),
         "gflop_per_s": {  # the LSTM's operations per second of product time (outside: every product there counts)
             "all products": rate(flop_in_loops + flop_outside,
@@ -213,6 +226,10 @@ def report_table(results: list[dict], large: dict) -> str:
     lines.append(f"\nOne {size:,} x {size:,} x {size:,} product on the same thread: {rates['tensorflow']} GFLOP/s "
                  f"(TensorFlow's kernel), {rates['xla']} GFLOP/s (XLA).")
     for r in results:
+        if r["library_ms_per_batch"]:
+            lines.append(f"\n{r['recipe']}: {r['library_ms_per_batch']} ms per batch in kernels XLA handed to a "
+                         "library (YNNPACK, XNNPACK, oneDNN), counted as other kernels; if they hold products, the "
+                         "products' GFLOP/s above are overstated.")
         lines.append(f"\n{r['recipe']}, the largest kernels (ms per batch, runs per batch): " + "; ".join(
             f"{k['kernel']} {k['ms_per_batch']} ({k['runs_per_batch']})" for k in r["kernels"][:10]))
     return "\n".join(lines)

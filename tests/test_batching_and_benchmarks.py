@@ -206,7 +206,8 @@ def test_the_kernel_profile_runs_in_smoke_mode(tmp_path):
 def test_the_kernel_profile_counts_a_kernel_once_and_knows_which_ran_in_a_loop(tmp_path):
     """A kernel is an event inside a compiled run (ThunkExecutor::Execute) of its thread; inside a while kernel, it
     ran in a loop, and a loop inside a loop adds only its kernels. Keras' events around the compiled code and the
-    executor's "end: ..." events are not kernels, whatever order the trace lists them in."""
+    executor's "end: ..." events are not kernels, whatever order the trace lists them in. Kernels XLA handed to a
+    library are reported apart (they may hold products)."""
     import random
 
     from tensorflow.tsl.profiler.protobuf import xplane_pb2
@@ -238,6 +239,8 @@ def test_the_kernel_profile_counts_a_kernel_once_and_knows_which_ran_in_a_loop(t
     assert parts["products in loops"] == 20.0 and parts["other kernels in loops"] == 22.0
     assert parts["products outside loops"] == 10.0 and parts["other kernels outside loops"] == 20.0
     assert parts["loop bookkeeping"] == 58.0 and parts["every kernel"] == 130.0
+    library = {"ynn_fusion.1": (30.0, 2, True), "xnn_fusion": (4.0, 2, False), "dynamic-slice_fusion": (6.0, 2, True)}
+    assert profile.library_ms(dict(kernels, **library), batches=2) == 17.0  # kernels a library ran, reported apart
 
 
 def test_nbsvm_features_come_from_the_training_reviews_only():
