@@ -10,7 +10,7 @@
 #   make grade SUBMISSIONS=folder   grade students' executed notebooks (writes grades.csv and grades.json)
 #   make compat STACK=colab   the tests, notebooks included (smoke), in a throwaway environment with Colab's library
 #                             versions (STACK=lowest: the lowest versions the lab admits; STACK=latest)
-# Variables: PYTHON=python3.12, VENV=path, PROFILE=smoke, HTML=1
+# Variables: PYTHON=python3.12, VENV=path, PROFILE=smoke, HTML=1, TEST_WORKERS=0 (make test in one process)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -20,6 +20,7 @@ SUBMISSIONS ?= submissions
 NOTEBOOKS ?= 1 2 3 4 5 6
 STACK ?= colab
 TEST_REQUIREMENTS ?= requirements-dev.txt
+TEST_WORKERS ?= 2
 BIN := $(VENV)/bin
 
 .PHONY: lab test ci student-start-up browser-test jupyter grade compat clean
@@ -27,8 +28,10 @@ BIN := $(VENV)/bin
 lab: $(VENV)/.installed-$(basename $(REQUIREMENTS))
 	$(BIN)/python -m labutils run $(NOTEBOOKS) --profile $(PROFILE) --out executed $(if $(HTML),--html)
 
+# The suite on TEST_WORKERS pytest-xdist workers (0: in one process); each test file, and the notebooks together, run
+# on one worker (tests/conftest.py). Its time with and without them: benchmarks/RESULTS.md, "CI's time".
 test: $(VENV)/.installed-$(basename $(TEST_REQUIREMENTS))
-	LABUTILS_PROFILE=smoke $(BIN)/python -m pytest
+	LABUTILS_PROFILE=smoke $(BIN)/python -m pytest --numprocesses $(TEST_WORKERS)
 
 # CI: every test on the smaller CPU-only build (its speed: benchmarks/RESULTS.md, "CI time"), then what a student gets
 # with the package they install (`tensorflow`): the browser test, JupyterLab driven through notebooks 1-6 in Chromium,
