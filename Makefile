@@ -10,7 +10,7 @@
 #   make grade SUBMISSIONS=folder   grade students' executed notebooks (writes grades.csv and grades.json)
 #   make compat STACK=colab   the tests, notebooks included (smoke), in a throwaway environment with Colab's library
 #                             versions (STACK=lowest: the lowest versions the lab admits; STACK=latest)
-# Variables: PYTHON=python3.12, VENV=path, PROFILE=smoke, HTML=1, TEST_WORKERS=0 (make test in one process)
+# Variables: PYTHON=python3.12, VENV=path, PROFILE=smoke, HTML=1, TEST_WORKERS=2 (make test; 0: in one process)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -29,7 +29,7 @@ lab: $(VENV)/.installed-$(basename $(REQUIREMENTS))
 	$(BIN)/python -m labutils run $(NOTEBOOKS) --profile $(PROFILE) --out executed $(if $(HTML),--html)
 
 # The suite on TEST_WORKERS pytest-xdist workers (0: in one process); each test file, and the notebooks together, run
-# on one worker (tests/conftest.py). Its time with and without them: benchmarks/RESULTS.md, "CI's time".
+# on one worker (conftest.py). Its time with and without them: benchmarks/RESULTS.md, "CI's time".
 test: $(VENV)/.installed-$(basename $(TEST_REQUIREMENTS))
 	LABUTILS_PROFILE=smoke $(BIN)/python -m pytest --numprocesses $(TEST_WORKERS)
 

@@ -8,7 +8,7 @@
 Each stack gets a throwaway virtual environment (under $TMPDIR, removed afterwards unless --keep), the exact
 versions installed with the lab itself (``-e .[test]`` and the lab extra's notebook runners; a library the stack
 pins, ipykernel say, at the stack's version even where the lab extra asks for more, as Colab has it), then the
-README's test command with
+README's test command (two pytest-xdist workers) with
 ``LABUTILS_PROFILE=smoke``. One line per run is appended to ``benchmarks/results/compat.jsonl`` (stack, versions
 pip actually installed, Python, result, minutes, date); the README's matrix is written from those lines by hand.
 Python itself is the one this script runs under: a stack that names another Python says so in its line.
@@ -101,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
             print("Installed:", ", ".join(f"{name} {version}" for name, version in versions.items()), flush=True)
             env = dict(os.environ, LABUTILS_PROFILE="smoke")
             env.setdefault("LABUTILS_DATA_DIR", str(ROOT.parent / "shared" / "data"))
-            tests = run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *args.pytest_args.split()],
+            tests = run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--numprocesses", "2",
+                         *args.pytest_args.split()],
                         cwd=ROOT, env=env)
             result = "passed" if tests.returncode == 0 else f"failed (pytest exit {tests.returncode})"
         else:

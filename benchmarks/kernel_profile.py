@@ -17,9 +17,9 @@ XLA report each kernel it runs). The kernels' time per batch is split into:
 
 A kernel that XLA hands to a library (``ynn_fusion``, ``xnn_fusion``, ``onednn_fusion``: YNNPACK, XNNPACK,
 oneDNN) counts as an "other kernel", though it may hold products; the script reports their time apart
-(``library_ms_per_batch``), and where it is large the products' speed is overstated. TensorFlow 2.21.0 runs one
-small such kernel outside the loops by default; ``XLA_FLAGS=--xla_cpu_experimental_ynn_fusion_type=dot`` moves two of
-the loops' products there.
+(``library_ms_per_batch``), and where it is large the products' speed is overstated. With TensorFlow 2.21.0 one
+small such kernel runs outside the loops with no flag set; ``XLA_FLAGS=--xla_cpu_experimental_ynn_fusion_type=dot``
+moves ten of the products there (benchmarks/RESULTS.md, "XLA's library flags").
 
 The classes come from the kernels' names (HLO names that XLA takes from TensorFlow's operations), and "in a loop"
 from the trace: a kernel inside a ``while`` kernel. The trace's ``end: ...`` events (the executor finishing a
@@ -60,7 +60,7 @@ FINISHED = "end: "  # the profiler's event for the executor finishing a kernel: 
 LAYERS = ("precomputed", "gate-major", "halves")  # the input product before the loop, the loop's gradient step by step
 PRODUCT = re.compile(r"(BatchMatMul(V\d)?|MatMul|dot|Einsum|einsum)([._]|$)")
 LOOP = re.compile(r"while(\.|$)")
-LIBRARY = re.compile(r"(ynn|xnn|onednn)_fusion([._]|$)")  # kernels XLA hands to YNNPACK, XNNPACK or oneDNN
+LIBRARY = re.compile(r"(^|_)(ynn|xnn|onednn)_fusion([._]|$)")  # kernels XLA hands to YNNPACK, XNNPACK or oneDNN
 PARTS = ("products in loops", "products outside loops", "other kernels in loops", "loop bookkeeping",
          "other kernels outside loops")
 TRACEME = "--xla_cpu_enable_xprof_traceme=true"
@@ -131,7 +131,7 @@ def split_time(kernels: dict[str, tuple[float, int, bool]], batches: int) -> dic
 
 def library_ms(kernels: dict[str, tuple[float, int, bool]], batches: int) -> float:
     """Milliseconds per batch in kernels XLA handed to a library: counted as other kernels, they may hold products."""
-    return round(sum(ms for name, (ms, _, _) in kernels.items() if LIBRARY.match(name)) / batches, 2)
+    return round(sum(ms for name, (ms, _, _) in kernels.items() if LIBRARY.search(name)) / batches, 2)
 
 
 def large_product_rates(size: int) -> dict:

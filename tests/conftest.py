@@ -25,22 +25,13 @@ def pytest_addoption(parser):
                      help="run the real-browser tests (tests/test_browser.py; make browser-test), and only those")
 
 
-# The slowest parts of the suite (their times: benchmarks/RESULTS.md, "CI's time"). With pytest-xdist they are handed
-# out first, so that no worker is left alone with a long one at the end; a slow new test file belongs here.
-SLOWEST_FIRST = ("tests/test_exercises.py", "notebooks/", "tests/test_batching_and_benchmarks.py")
-
-
 def pytest_collection_modifyitems(config, items):
-    """The browser tests run with --browser (make browser-test), and then alone; a plain run deselects them. A
-    pytest-xdist worker puts the slowest test files first (a run in one process keeps pytest's order)."""
+    """The browser tests run with --browser (make browser-test), and then alone; a plain run deselects them."""
     wanted = config.getoption("--browser")
     kept = [item for item in items if bool(item.get_closest_marker("browser")) == wanted]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
-    if hasattr(config, "workerinput"):
-        items.sort(key=lambda item: next((rank for rank, start in enumerate(SLOWEST_FIRST)
-                                          if item.nodeid.startswith(start)), len(SLOWEST_FIRST)))
 
 
 class SmokeRun(NamedTuple):
@@ -87,23 +78,6 @@ def _counted(self, code, text):
 
 
 _submission.Submission._code = _counted
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config, log):
-    """With pytest-xdist (``make test`` runs two workers): each test module runs whole on one worker, so its fixtures
-    are built once, and the notebooks run together, in order, on one worker (notebook 5 reads the model notebook 4
-    saved)."""
-    from xdist.scheduler import LoadScopeScheduling
-
-    config.option.loadscopereorder = False  # the workers' order (SLOWEST_FIRST), not the number of tests per file
-
-    class ModulesAndNotebooks(LoadScopeScheduling):
-        def _split_scope(self, nodeid):
-            path = nodeid.split("::", 1)[0]
-            return "the notebooks, in order" if path.endswith(".ipynb") else path
-
-    return ModulesAndNotebooks(config, log)
 
 
 @pytest.hookimpl(optionalhook=True)

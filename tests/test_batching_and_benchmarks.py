@@ -239,7 +239,7 @@ def test_the_kernel_profile_counts_a_kernel_once_and_knows_which_ran_in_a_loop(t
     assert parts["products in loops"] == 20.0 and parts["other kernels in loops"] == 22.0
     assert parts["products outside loops"] == 10.0 and parts["other kernels outside loops"] == 20.0
     assert parts["loop bookkeeping"] == 58.0 and parts["every kernel"] == 130.0
-    library = {"ynn_fusion.1": (30.0, 2, True), "xnn_fusion": (4.0, 2, False), "dynamic-slice_fusion": (6.0, 2, True)}
+    library = {"ynn_fusion.1": (30.0, 2, True), "wrapped_xnn_fusion": (4.0, 2, False), "slice_fusion": (6.0, 2, True)}
     assert profile.library_ms(dict(kernels, **library), batches=2) == 17.0  # kernels a library ran, reported apart
 
 
