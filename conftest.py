@@ -7,8 +7,10 @@ Tests always use the smoke profile, keep their artifacts out of the checkout's
 artifacts/ folder, and give kernels an absolute data path.
 
 With pytest-xdist (``make test`` runs two workers), each worker keeps its artifacts
-in a folder of its own, each test file runs whole on one worker, and the notebooks
-run together, in order, on one worker (notebook 5 reads the model notebook 4 saved).
+in a folder of its own. With xdist's default distribution (``--numprocesses`` alone,
+``--dist load`` or ``--dist loadscope``) each test file runs whole on one worker, and
+the notebooks run together, in order, on one worker (notebook 5 reads the model
+notebook 4 saved).
 """
 
 import os
@@ -43,9 +45,9 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """Each test file is one unit of work, and so are the notebooks together, in order. Only for pytest-xdist's
-    default distribution (``--numprocesses`` alone, or ``--dist load`` or ``loadscope``); another ``--dist`` is
-    kept."""
+    """Each test file is one unit of work, and so are the notebooks together, in order. Only for ``--numprocesses``
+    alone (xdist's default, ``--dist load``) or ``--dist loadscope``; another ``--dist`` is kept. The order is
+    SLOWEST_FIRST's, whatever ``--loadscope-reorder`` says."""
     if config.getvalue("dist") not in ("load", "loadscope"):
         return None
     from xdist.scheduler import LoadScopeScheduling

@@ -10,7 +10,8 @@ versions installed with the lab itself (``-e .[test]`` and the lab extra's noteb
 pins, ipykernel say, at the stack's version even where the lab extra asks for more, as Colab has it), then the
 README's test command (two pytest-xdist workers) with
 ``LABUTILS_PROFILE=smoke``. One line per run is appended to ``benchmarks/results/compat.jsonl`` (stack, versions
-pip actually installed, Python, result, minutes, date); the README's matrix is written from those lines by hand.
+pip actually installed, Python, result, minutes, pytest's workers, date; a line without ``pytest_workers`` ran pytest
+in one process); the README's matrix is written from those lines by hand.
 Python itself is the one this script runs under: a stack that names another Python says so in its line.
 Needs PyPI (or a mirror) for the install, and Linux (tensorflow-cpu has no macOS wheels); the IMDb data comes from
 $LABUTILS_DATA_DIR, or as in .ci/run from ../shared/data beside the checkout.
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Kept {venv}")
     ended = os.times()
     line = {"stack": args.stack, "python": python_now, "stack_python": stack["python"] or python_now,
-            "versions": versions, "result": result, "pytest_args": args.pytest_args,
+            "versions": versions, "result": result, "pytest_args": args.pytest_args, "pytest_workers": 2,
             "wall_minutes": round((time.perf_counter() - started) / 60, 1),
             "cpu_minutes": round((ended.children_user + ended.children_system
                                   - cpu_started.children_user - cpu_started.children_system) / 60, 1),
