@@ -46,9 +46,8 @@ def smoke_run(tmp_path_factory):
 
     Only up to training: notebooks 5 and 6 would add a pass over the 25,000 test reviews each and nothing the
     grader's check needs; nbval executes them, and the full-run hand-in grades them. The run has an artifacts
-    folder of its own. tests/test_results_belong_to_their_model.py trains a second model into it on purpose, after
-    tests/test_exercises.py has used the first (that file runs first on its worker: conftest.py's SLOWEST_FIRST).
-    With pytest-xdist each worker that needs this run builds its own.
+    folder of its own, so no other test's training can replace its model (a test that trains again copies it
+    first). With pytest-xdist each worker that needs this run builds its own.
     """
     os.environ.setdefault("LABUTILS_DATA_DIR", str(shared_data_dir()))  # the kernels inherit it
     filled = fill_identity(ROOT / "notebooks", tmp_path_factory.mktemp("smoke-filled"), solve=True)

@@ -8,6 +8,7 @@ older run), notebook 6 on B sets it aside and evaluates B itself.
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -53,8 +54,9 @@ def run_record_id(path: Path) -> str:
 def second_run(smoke_run, tmp_path_factory):
     """Everything above, in order; ``(model A's run_id, executed folder, run summary, the refusal)``."""
     out = tmp_path_factory.mktemp("second-model")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(ARTIFACTS_VARIABLE, str(smoke_run.artifacts))
+    own_artifacts = shutil.copytree(smoke_run.artifacts, tmp_path_factory.mktemp("second-model-artifacts") / "copy")
+    with pytest.MonkeyPatch.context() as patch:  # model B goes into a copy: the shared smoke run keeps model A
+        patch.setenv(ARTIFACTS_VARIABLE, str(own_artifacts))
         patch.setenv("LABUTILS_PROFILE", "smoke")
         patch.setattr(artifacts, "_model", None)
         patch.setattr(artifacts, "_model_folder", None)
